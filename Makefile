@@ -1,0 +1,63 @@
+# Two commands do everything on a fresh clone: `make demo` and `make test`.
+# Each builds .venv from the pinned requirements.txt on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Tests use both cores; override with `make test JOBS=1`.
+JOBS   ?= 2
+
+.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench
+
+help:
+	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
+	@echo "make test   - run every test (notebooks graded by nbgrader, units, widgets)"
+	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
+	@echo "make release - regenerate release/ from source/ (course release)"
+	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
+	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
+	@echo "make bench  - run the benchmarks under benchmarks/"
+	@echo "make lock   - recompile requirements.txt from requirements.in"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/course demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not assignment and not browser"
+
+lab: $(STAMP)
+	@mkdir -p workspace
+	@for d in release/*/; do n=$$(basename $$d); [ -e workspace/$$n ] || cp -r $$d workspace/$$n; done
+	@echo "Your own copy of the modules is in workspace/ (release/ stays untouched)."
+	$(BIN)/jupyter lab --notebook-dir=workspace
+
+release: $(STAMP)
+	$(BIN)/course release
+
+clean-notebooks: $(STAMP)
+	$(BIN)/course clean
+
+data: $(STAMP)
+	for s in course/data/make_*.py; do $(BIN)/python $$s || exit 1; done
+
+bench: $(STAMP)
+	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done
+
+lock:
+	$(PYTHON) -m venv /tmp/course-lock-venv
+	/tmp/course-lock-venv/bin/pip install --quiet pip-tools
+	/tmp/course-lock-venv/bin/pip-compile --quiet --strip-extras --no-header \
+		--output-file requirements.txt requirements.in

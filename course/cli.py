@@ -1,0 +1,116 @@
+"""The `course` command: one entry point for trainers and course authors.
+
+Each subcommand lives in its own module; this file only wires them to argparse and
+turns known problems (CourseError, NotebookProblem) into a readable message and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from . import notebooks
+
+# Modules that add a subcommand with `add_parser(subparsers)`, in --help order.
+SUBCOMMAND_MODULES = ("grading.command", "trainer.feedback", "trainer.export", "trainer.report",
+                      "trainer.certificates", "demo")
+from .coursedir import CourseError, find_root, resolve_assignments
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    root = find_root()
+    names = resolve_assignments(root, args.assignments)
+    changed = release(root, names, check_only=args.check)
+    if args.check:
+        if changed:
+            print("release/ is out of date for: " + ", ".join(changed) + ". Run `course release`.")
+            return 1
+        print(f"release/ matches source/ for {len(names)} assignment(s).")
+        return 0
+    for name in names:
+        print(f"{'updated  ' if name in changed else 'unchanged'} release/{name}/")
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or sorted((find_root() / "source").glob("*/*.ipynb"))
+    dirty = []
+    for path in paths:
+        if not notebooks.clean_file(path, check_only=args.check):
+            dirty.append(path)
+    verb = "needs cleaning" if args.check else "cleaned"
+    for path in dirty:
+        print(f"{verb}: {path}")
+    if not dirty:
+        print(f"{len(paths)} notebook(s) already clean.")
+    return 1 if (args.check and dirty) else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .release import validate_sources
+
+    root = find_root()
+    problems = validate_sources(root, resolve_assignments(root, args.assignments))
+    for p in problems:
+        print(f"- {p}")
+    print("All source notebooks are valid." if not problems else f"{len(problems)} problem(s).")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Release, grade and report on the social-media accounts course (nbgrader).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("release", help="validate source/ and regenerate release/ with nbgrader",
+                       description="Validate the source notebooks, then regenerate release/ from source/ "
+                                   "(nbgrader generate_assignment, run in a throwaway folder).")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                   help="assignment folder name or its number (e.g. 01); default: all")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; exit 1 if release/ differs from what source/ gives")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("clean", help="strip outputs from notebooks, keeping nbgrader metadata",
+                       description="Remove outputs, execution counts and front-end metadata from notebooks "
+                                   "(default: every source notebook). nbgrader cell metadata is kept.")
+    p.add_argument("paths", nargs="*", metavar="NOTEBOOK")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook needs cleaning")
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("validate", help="check the source notebooks' nbgrader metadata",
+                       description="List what would make nbgrader grade a source notebook wrongly.")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
+    p.set_defaults(func=cmd_validate)
+
+    for module in SUBCOMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"course.{module}")
+        except ModuleNotFoundError as exc:
+            if not f"course.{module}".startswith(exc.name or "?"):
+                raise
+            continue  # that command is not built yet
+        mod.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (CourseError, notebooks.NotebookProblem) as exc:
+        print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"course {args.command}: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Where the course lives on disk, and running nbgrader against a course folder.
+
+Everything that runs nbgrader goes through `run_nbgrader`, so the course's own
+`nbgrader_config.py` is always the configuration, whatever folder nbgrader works in.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+CONFIG_NAME = "nbgrader_config.py"
+
+
+class CourseError(RuntimeError):
+    """A trainer-facing problem: the message says what is wrong and what to do."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course folder: $COURSE_DIR, or the nearest folder up from `start` (default:
+    the current folder) that holds nbgrader_config.py and source/."""
+    env = os.environ.get("COURSE_DIR")
+    if env:
+        root = Path(env).resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise CourseError(f"COURSE_DIR={env} has no {CONFIG_NAME}.")
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file() and (folder / "source").is_dir():
+            return folder
+    raise CourseError(
+        f"No course found from {here}: run this command inside the course folder "
+        f"(the one with {CONFIG_NAME} and source/), or set COURSE_DIR."
+    )
+
+
+def assignments(root: Path) -> list[str]:
+    """Assignment names: the folders of source/ that hold a notebook, in order."""
+    return sorted(p.name for p in (root / "source").iterdir()
+                  if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def source_notebook(root: Path, assignment: str) -> Path:
+    nbs = sorted((root / "source" / assignment).glob("*.ipynb"))
+    if len(nbs) != 1:
+        raise CourseError(f"source/{assignment}/ should hold exactly one notebook; it holds {len(nbs)}.")
+    return nbs[0]
+
+
+def resolve_assignments(root: Path, names: list[str] | None) -> list[str]:
+    known = assignments(root)
+    if not names:
+        return known
+    out = []
+    for name in names:
+        matches = [a for a in known if a == name or a.startswith(name + "-") or a.split("-", 1)[0] == name]
+        if len(matches) != 1:
+            raise CourseError(f"Unknown assignment {name!r}. Known: {', '.join(known)}.")
+        out.append(matches[0])
+    return out
+
+
+def nbgrader_executable() -> list[str]:
+    return [sys.executable, "-m", "nbgrader"]
+
+
+def tool_env() -> dict[str, str]:
+    """The environment for nbgrader and kernels: this interpreter's bin/ first on PATH,
+    because nbgrader runs `alembic` from PATH and must find the venv's own."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def run_nbgrader(args: list[str], course_dir: Path, config_from: Path,
+                 db_url: str | None = None, quiet: bool = True) -> subprocess.CompletedProcess:
+    """Run `nbgrader ARGS` on `course_dir` with the configuration of the course at
+    `config_from`. Raises CourseError with nbgrader's own log when it fails."""
+    course_dir = Path(course_dir).resolve()
+    if (config_from / CONFIG_NAME).resolve() != (course_dir / CONFIG_NAME).resolve():
+        shutil.copyfile(config_from / CONFIG_NAME, course_dir / CONFIG_NAME)
+    cmd = [*nbgrader_executable(), *args, f"--CourseDirectory.root={course_dir}"]
+    if db_url:
+        cmd.append(f"--CourseDirectory.db_url={db_url}")
+    if quiet:
+        cmd.append("--log-level=WARN")
+    proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, env=tool_env())
+    if proc.returncode != 0:
+        raise CourseError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n"
+                          + (proc.stderr or proc.stdout)[-4000:])
+    return proc

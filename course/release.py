@@ -1,0 +1,77 @@
+"""`course release`: validate the source notebooks and regenerate release/ with nbgrader.
+
+nbgrader's generate_assignment runs in a throwaway course folder, so releasing never
+touches the trainer's gradebook and gives the same files on every machine.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import notebooks
+from .coursedir import CourseError, assignments, run_nbgrader, source_notebook
+
+
+def validate_sources(root: Path, names: list[str]) -> list[str]:
+    problems: list[str] = []
+    for name in names:
+        path = source_notebook(root, name)
+        nb = notebooks.read(path)
+        problems += notebooks.validate_notebook(nb, str(path.relative_to(root)))
+    return problems
+
+
+def generate(root: Path, names: list[str], out_dir: Path) -> None:
+    """Write the learner version of each assignment to out_dir/<name>/."""
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        tmp = Path(tmp)
+        for name in names:
+            shutil.copytree(root / "source" / name, tmp / "source" / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        for name in names:
+            run_nbgrader(["generate_assignment", name, "--force"], tmp, root,
+                         db_url=f"sqlite:///{tmp / 'gradebook.db'}")
+        for name in names:
+            target = out_dir / name
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(tmp / "release" / name, target)
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Files that differ between two trees (relative paths)."""
+    out: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        out.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files)
+        for sub, subcmp in cmp.subdirs.items():
+            walk(subcmp, f"{prefix}{sub}/")
+
+    walk(filecmp.dircmp(a, b, ignore=[".ipynb_checkpoints", "__pycache__"]), "")
+    return sorted(out)
+
+
+def release(root: Path, names: list[str] | None = None, check_only: bool = False) -> list[str]:
+    """Validate, then regenerate release/ (or, with check_only, report drift).
+    Returns the assignments whose release changed (or would change)."""
+    names = names or assignments(root)
+    problems = validate_sources(root, names)
+    if problems:
+        raise CourseError("The source notebooks have problems; fix them, then release again:\n  - "
+                          + "\n  - ".join(problems))
+    with tempfile.TemporaryDirectory(prefix="course-release-out-") as tmp:
+        fresh = Path(tmp)
+        generate(root, names, fresh)
+        changed = [n for n in names
+                   if not (root / "release" / n).is_dir() or differences(fresh / n, root / "release" / n)]
+        if not check_only:
+            (root / "release").mkdir(exist_ok=True)
+            for name in changed:
+                target = root / "release" / name
+                if target.exists():
+                    shutil.rmtree(target)
+                shutil.copytree(fresh / name, target)
+    return changed

@@ -1,0 +1,30 @@
+"""nbgrader configuration of the course: the single place where nbgrader is configured.
+
+`course` commands and the tests read this file too; they only override the course
+directory and the database location when they work in a throwaway folder.
+"""
+
+c = get_config()  # noqa: F821  (injected by traitlets when nbgrader loads this file)
+
+c.CourseDirectory.course_id = "social-media-accounts"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+# One notebook per assignment, named like its folder.
+c.CourseDirectory.notebook_id = "*"
+
+# SQLite next to this file by default. For a whole company, point it at PostgreSQL:
+# c.CourseDirectory.db_url = "postgresql://grader@db.example/course"
+
+# Answer cells keep their template line (e.g. `work_network = ...`) outside the
+# solution region, so the stub left in the learner's copy is only a reminder.
+c.ClearSolutions.code_stub = {"python": "# ↑ Replace the ... above with your answer, then run this cell."}
+c.ClearSolutions.text_stub = "Write your answer here, in a few sentences."
+
+# A learner's infinite loop must not hold the batch forever.
+c.ExecutePreprocessor.timeout = 60
+# Generous but bounded: a learner printing in a loop must not fill the gradebook.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 30

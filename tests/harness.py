@@ -1,0 +1,83 @@
+"""Grade variants of an assignment with nbgrader itself, in a throwaway course folder.
+
+The way nbgrader's own tests work: copy the source, `nbgrader generate_assignment`,
+put notebooks in submitted/<learner>/<assignment>/, `nbgrader autograde`, then read the
+gradebook. Variants graded in one autograde run (one "learner" each):
+- `solved`: the source notebook, answers filled in;
+- `untouched`: the release notebook as a learner first receives it;
+- `wrong-<test grade_id>`: the solved notebook with one answer cell replaced by the
+  plausible wrong answer of tests/wrong_answers/<assignment>.toml.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course.coursedir import run_nbgrader, source_notebook
+from course.gradebook import CellScore, cell_scores
+
+ROOT = Path(__file__).resolve().parents[1]
+WRONG_DIR = Path(__file__).with_name("wrong_answers")
+
+
+@dataclass
+class WrongAnswer:
+    test_cell: str    # grade_id of the test cell that must lose points
+    answer_cell: str  # grade_id of the answer cell to replace
+    code: str
+    why: str
+
+
+def wrong_answers(assignment: str) -> dict[str, WrongAnswer]:
+    path = WRONG_DIR / f"{assignment}.toml"
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {k: WrongAnswer(k, v["answer_cell"], v["code"], v.get("why", "")) for k, v in data.items()}
+
+
+def with_answer(nb: nbformat.NotebookNode, answer_cell: str, code: str) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell:
+            cell.source = code.strip("\n")
+            return nb
+    raise KeyError(f"no answer cell with grade_id {answer_cell!r}")
+
+
+@dataclass
+class GradedVariants:
+    assignment: str
+    scores: dict[str, dict[str, CellScore]]  # learner -> grade_id -> score
+    wrong: dict[str, WrongAnswer]
+
+    def test_cells(self) -> list[str]:
+        return [g for g, s in self.scores["solved"].items() if s.auto_graded]
+
+
+def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
+    course = workdir / "course"
+    shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    run_nbgrader(["generate_assignment", assignment, "--force"], course, ROOT, db_url=db_url)
+
+    src_path = source_notebook(ROOT, assignment)
+    solved = nbformat.read(src_path, as_version=4)
+    released = nbformat.read(course / "release" / assignment / src_path.name, as_version=4)
+    wrong = wrong_answers(assignment)
+    variants = {"solved": solved, "untouched": released}
+    for gid, w in wrong.items():
+        variants[f"wrong-{gid}"] = with_answer(solved, w.answer_cell, w.code)
+
+    for learner, nb in variants.items():
+        folder = course / "submitted" / learner / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, str(folder / src_path.name))
+    run_nbgrader(["autograde", assignment, "--force"], course, ROOT, db_url=db_url)
+    scores = {learner: cell_scores(db_url, assignment, src_path.stem, learner) for learner in variants}
+    return GradedVariants(assignment, scores, wrong)

@@ -1,0 +1,94 @@
+"""Every assignment in source/, graded by nbgrader itself (see harness.py).
+
+- the solved source scores full marks on every auto-graded cell;
+- the untouched release scores zero on them;
+- every auto-graded test cell has a plausible wrong answer, and that answer loses points
+  on that cell (proof that the test can fail) without breaking the other exercises;
+- release/ is exactly what source/ gives (no drift);
+- the source notebook runs top to bottom on a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENTS, ROOT
+from harness import grade_variants
+from nbclient import NotebookClient
+
+from course.coursedir import source_notebook
+from course.release import release
+
+pytestmark = pytest.mark.assignment
+
+_graded: dict = {}
+
+
+@pytest.fixture
+def graded(assignment, tmp_path_factory):
+    if assignment not in _graded:
+        _graded[assignment] = grade_variants(assignment, tmp_path_factory.mktemp(assignment))
+    return _graded[assignment]
+
+
+@pytest.fixture(params=ASSIGNMENTS)
+def assignment(request):
+    return request.param
+
+
+def test_there_are_exercises(graded):
+    assert len(graded.test_cells()) >= 3, f"{graded.assignment} has fewer than 3 auto-graded exercises"
+
+
+def test_solved_scores_full_marks(graded):
+    lost = {g: (s.auto_score, s.max_score) for g, s in graded.scores["solved"].items()
+            if s.auto_graded and s.auto_score != s.max_score}
+    assert not lost, f"the solved notebook loses points on {lost}"
+
+
+def test_untouched_release_scores_zero(graded):
+    scored = {g: s.auto_score for g, s in graded.scores["untouched"].items()
+              if s.auto_graded and s.auto_score}
+    assert not scored, f"the untouched release already scores on {scored}"
+
+
+def test_every_exercise_has_a_wrong_answer(graded):
+    missing = sorted(set(graded.test_cells()) - set(graded.wrong))
+    unknown = sorted(set(graded.wrong) - set(graded.test_cells()))
+    assert not missing, f"add wrong answers for {missing} to tests/wrong_answers/{graded.assignment}.toml"
+    assert not unknown, f"tests/wrong_answers/{graded.assignment}.toml names unknown test cells {unknown}"
+
+
+def test_each_wrong_answer_loses_points_on_its_exercise(graded):
+    for gid, wrong in graded.wrong.items():
+        score = graded.scores[f"wrong-{gid}"][gid]
+        assert score.auto_score < score.max_score, (
+            f"{gid}: the wrong answer ({wrong.why or wrong.code.strip()}) still scores "
+            f"{score.auto_score}/{score.max_score}: the test cannot fail")
+
+
+def test_wrong_answers_do_not_break_unrelated_exercises(graded):
+    # Each wrong answer must be caught by its own test, not by a crash that zeroes the
+    # whole notebook: at least one other exercise keeps full marks.
+    for gid in graded.wrong:
+        others = [s for g, s in graded.scores[f"wrong-{gid}"].items() if s.auto_graded and g != gid]
+        assert any(s.auto_score == s.max_score for s in others), f"wrong-{gid} zeroes every exercise"
+
+
+def test_release_has_no_drift(assignment):
+    changed = release(ROOT, [assignment], check_only=True)
+    assert changed == [], f"release/{assignment} differs from what source/ gives: run `course release`"
+
+
+def test_source_runs_top_to_bottom(assignment):
+    path = source_notebook(ROOT, assignment)
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - started
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    print(f"{assignment} ran top to bottom in {elapsed:.1f} s")
