@@ -1,0 +1,128 @@
+"""Synthetic cohorts of learners' submissions, for the demo, the benchmarks and the tests.
+
+A learner's notebook is built from the solved source notebook: each exercise is kept
+right, answered with the plausible wrong answer of tests/wrong_answers/<assignment>.toml,
+or left as the release template. A few learners are special cases a real cohort has:
+an empty (untouched) notebook, a late submission, a corrupt file, a hostile submission.
+Names are invented; seeded, so a cohort is the same on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import nbformat
+
+from .coursedir import source_notebook
+
+FIRST = ["Alma", "Basile", "Capucine", "Dorian", "Elsa", "Fares", "Gaia", "Hector", "Ilona", "Jonas",
+         "Kenza", "Lenny", "Maelys", "Nils", "Oceane", "Pablo", "Quitterie", "Romeo", "Selma", "Tiago",
+         "Ulysse", "Violette", "Wassim", "Xenia", "Yael", "Zelie"]
+LAST = ["Arnaud", "Besnard", "Carre", "Delorme", "Etienne", "Fleury", "Gilbert", "Hamon", "Imbert",
+        "Jacquet", "Klein", "Lemaire", "Marchal", "Noel", "Olivier", "Perret", "Rey", "Tessier", "Vidal"]
+
+# Code a hostile learner might write: reads files it should not, and tries to fool tests.
+HOSTILE_CELL = """\
+import os, glob
+class _Always:
+    def __eq__(self, other): return True
+    def __hash__(self): return 0
+stolen = [open(p).read()[:100] for p in glob.glob('../../../source/*/*.ipynb')[:1]]
+"""
+
+
+@dataclass
+class Learner:
+    id: str
+    first_name: str
+    last_name: str
+    kind: str                      # solved, mixed, empty, late, corrupt, hostile
+    answers: dict[str, str] = field(default_factory=dict)  # test grade_id -> right|wrong|blank
+
+
+def wrong_answers(root: Path, assignment: str) -> dict[str, dict]:
+    path = root / "tests" / "wrong_answers" / f"{assignment}.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _replace(nb: nbformat.NotebookNode, grade_id: str, code: str) -> None:
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = code.strip("\n")
+            return
+    raise KeyError(grade_id)
+
+
+def _template(cell_source: str) -> str:
+    """What the learner first sees in an answer cell: the part before the solution."""
+    return cell_source.split("### BEGIN SOLUTION")[0].rstrip("\n")
+
+
+def make_learners(n: int, seed: int = 7) -> list[Learner]:
+    """n learners: most with a realistic mix of answers, plus one of each special case.
+    One last name has a comma, as real names sometimes do in exports."""
+    rng = random.Random(seed)
+    specials = ["empty", "late", "corrupt", "hostile"]
+    learners = []
+    for i in range(n):
+        kind = specials[i - (n - len(specials))] if i >= n - len(specials) else rng.choice(
+            ["solved", "solved", "mixed", "mixed", "mixed"])
+        last = rng.choice(LAST) + (", Jr" if i == 1 else "")
+        learners.append(Learner(f"learner{i + 1:03d}", rng.choice(FIRST), last, kind))
+    return learners
+
+
+def learner_notebook(root: Path, assignment: str, learner: Learner, seed: int = 7) -> str:
+    """The notebook text this learner submits for `assignment` (may be invalid JSON)."""
+    src = source_notebook(root, assignment)
+    if learner.kind == "corrupt":
+        return src.read_text(encoding="utf-8")[:500]  # truncated upload
+    nb = nbformat.read(str(src), as_version=4)
+    wrong = wrong_answers(root, assignment)
+    rng = random.Random(f"{seed}-{learner.id}-{assignment}")
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    for test_id, w in wrong.items():
+        choice = {"solved": "right", "late": "right", "hostile": "right", "empty": "blank"}.get(
+            learner.kind) or rng.choices(["right", "wrong", "blank"], weights=[6, 3, 1])[0]
+        learner.answers[test_id] = choice
+        if choice == "wrong":
+            _replace(nb, w["answer_cell"], w["code"])
+        elif choice == "blank":
+            _replace(nb, w["answer_cell"], _template(by_id[w["answer_cell"]].source))
+    if learner.kind == "hostile":
+        nb.cells.insert(1, nbformat.v4.new_code_cell(HOSTILE_CELL))
+    return nbformat.writes(nb)
+
+
+def write_submissions(root: Path, course_dir: Path, assignment: str, learners: list[Learner],
+                      deadline: datetime, seed: int = 7) -> None:
+    """Write submitted/<learner>/<assignment>/<notebook>.ipynb and timestamp.txt for each learner."""
+    name = source_notebook(root, assignment).name
+    rng = random.Random(f"{seed}-{assignment}-times")
+    for learner in learners:
+        folder = course_dir / "submitted" / learner.id / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(learner_notebook(root, assignment, learner, seed), encoding="utf-8")
+        early = timedelta(hours=rng.uniform(1, 96))
+        when = deadline + timedelta(hours=rng.uniform(2, 30)) if learner.kind == "late" else deadline - early
+        (folder / "timestamp.txt").write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z").strip(), encoding="utf-8")
+
+
+def roster(learners: list[Learner]) -> list[dict]:
+    return [{"id": ln.id, "first_name": ln.first_name, "last_name": ln.last_name} for ln in learners]
+
+
+def default_deadline() -> datetime:
+    return datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)
+
+
+def summary(learners: list[Learner]) -> str:
+    kinds: dict[str, int] = {}
+    for ln in learners:
+        kinds[ln.kind] = kinds.get(ln.kind, 0) + 1
+    return json.dumps(kinds, sort_keys=True)
