@@ -11,8 +11,10 @@ from course.coursedir import assignments  # noqa: E402
 ASSIGNMENTS = assignments(ROOT)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     # Keep every test of one assignment on one xdist worker, so it is graded once.
+    # tryfirst: xdist reads the xdist_group marks in its own hook of the same name.
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec and "assignment" in callspec.params:
