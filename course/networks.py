@@ -1,0 +1,111 @@
+"""A catalogue of social networks as they are today: what each is used for, who sees a
+post by default, which audience controls it offers, and whether it still exists.
+
+Plain data, for the notebooks to show and for their narrative to quote. Facts and their
+sources follow ../shared/brief/content-facts.md (platform help centres, Google's Google+
+announcement, press on Viadeo). Two networks the older advice still names are kept on
+purpose, with their status, so that learners can see why the advice changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+ACTIVE = "active"
+
+
+@dataclass(frozen=True)
+class Network:
+    name: str                      # as the network spells itself
+    column: str | None             # its column in contacts.csv (None: not in the data)
+    main_use: str                  # what people mostly use it for today
+    default_visibility: str        # who sees a new account's posts before any change
+    audience_controls: tuple[str, ...]  # the settings that choose who sees a post
+    status: str                    # ACTIVE, or what happened to it
+    source: str                    # where the facts above come from
+
+
+CATALOGUE: tuple[Network, ...] = (
+    Network(
+        name="LinkedIn", column="linkedin", main_use="work",
+        default_visibility="public profile: anyone, including search engines, can see it",
+        audience_controls=("Public profile visibility", "Who can see your connections",
+                           "Post audience: Anyone or Connections only", "Private browsing mode"),
+        status=ACTIVE, source="LinkedIn Help Centre"),
+    Network(
+        name="Facebook", column="facebook", main_use="private life",
+        default_visibility="set per post; check the audience button before posting",
+        audience_controls=("Public", "Friends", "Friends except...", "Specific friends", "Only me",
+                           "Custom", "Lists: Close Friends, Acquaintances, Restricted", "Tag review"),
+        status=ACTIVE, source="Facebook Help Centre"),
+    Network(
+        name="Instagram", column="instagram", main_use="private life",
+        default_visibility="public account for adults, unless switched to private",
+        audience_controls=("Public account", "Private account", "Close Friends (stories)"),
+        status=ACTIVE, source="Instagram Help Centre"),
+    Network(
+        name="WhatsApp", column="whatsapp", main_use="private life",
+        default_visibility="messages reach only the chat or group they are sent to",
+        audience_controls=("Choose the chat or group", "Status audience: My contacts",
+                           "Status audience: My contacts except...", "Status audience: Only share with..."),
+        status=ACTIVE, source="WhatsApp Help Centre"),
+    Network(
+        name="TikTok", column="tiktok", main_use="private life",
+        default_visibility="public account for adults (private by default under 16)",
+        audience_controls=("Public account", "Private account", "Audience per video"),
+        status=ACTIVE, source="TikTok Help Centre"),
+    Network(
+        name="X", column="x", main_use="private life",
+        default_visibility="public: anyone can read, search and repost",
+        audience_controls=("Public (default)", "Protect your posts"),
+        status=ACTIVE, source="X Help Centre"),
+    Network(
+        name="Google+", column=None, main_use="none (closed)",
+        default_visibility="-",
+        audience_controls=(),
+        status="closed to consumers on 2 April 2019, after API bugs exposed profile data",
+        source="Google's announcement of the Google+ shutdown"),
+    Network(
+        name="Viadeo", column=None, main_use="marginal",
+        default_visibility="-",
+        audience_controls=(),
+        status="went into receivership in 2016; marginal since",
+        source="press reports on Viadeo"),
+)
+
+
+def names() -> list[str]:
+    """Every network of the catalogue, closed ones included, in catalogue order."""
+    return [n.name for n in CATALOGUE]
+
+
+def get(name: str) -> Network:
+    """The network called `name`, whatever its capitals and surrounding spaces."""
+    wanted = str(name).strip().lower()
+    for network in CATALOGUE:
+        if network.name.lower() == wanted or (network.column or "") == wanted:
+            return network
+    raise KeyError(f"No network called {name!r}; the catalogue has {', '.join(names())}.")
+
+
+def contact_columns() -> list[str]:
+    """The columns of contacts.csv that say whether a contact is connected on a network."""
+    return [n.column for n in CATALOGUE if n.column]
+
+
+def display_name(column: str) -> str:
+    """The network's own spelling for a contacts.csv column ("linkedin" -> "LinkedIn")."""
+    for network in CATALOGUE:
+        if network.column == column:
+            return network.name
+    raise KeyError(f"No network uses the column {column!r}; the columns are {', '.join(contact_columns())}.")
+
+
+def as_table() -> pd.DataFrame:
+    """The catalogue as a table, one row per network, for a notebook to show."""
+    rows = [{"network": n.name, "main use today": n.main_use, "by default": n.default_visibility,
+             "audience controls": "; ".join(n.audience_controls) or "-", "status": n.status,
+             "source": n.source} for n in CATALOGUE]
+    return pd.DataFrame(rows).set_index("network")

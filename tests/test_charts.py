@@ -1,0 +1,50 @@
+"""Chart helpers: they draw exactly the table they are given, and never show it themselves."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from course import charts  # noqa: E402
+
+TABLE = pd.DataFrame({"work contacts": [21, 6, 0], "private contacts": [11, 25, 3]},
+                     index=["linkedin", "facebook", "x"])
+
+
+def bar_heights(fig, label):
+    ax = fig.axes[0]
+    container = next(c for c in ax.containers if c.get_label() == label)
+    return [bar.get_height() for bar in container]
+
+
+def test_draws_one_labelled_bar_per_cell():
+    fig = charts.grouped_bars(TABLE, "Who sees what")
+    assert isinstance(fig, Figure)
+    for column in TABLE.columns:
+        assert bar_heights(fig, column) == TABLE[column].tolist()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["linkedin", "facebook", "x"]
+    assert ax.get_title() == "Who sees what"
+    # Every bar carries its value as text, zero included, so the chart reads exactly.
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert labels == sorted(str(v) for v in TABLE.to_numpy().ravel())
+
+
+def test_legend_names_every_column():
+    fig = charts.grouped_bars(TABLE, "t")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(TABLE.columns)
+
+
+def test_does_not_leave_a_figure_open_for_jupyter_to_show_twice():
+    plt.close("all")
+    charts.grouped_bars(TABLE, "t")
+    assert plt.get_fignums() == []
+
+
+def test_refuses_an_empty_table():
+    with pytest.raises(ValueError, match="at least one row"):
+        charts.grouped_bars(pd.DataFrame(), "t")
