@@ -1,0 +1,281 @@
+"""The visibility model, one test per platform rule, on a tiny contact book built here
+so that every expected answer can be read off the table below."""
+
+import pandas as pd
+import pytest
+
+from course import visibility as v
+from course.visibility import ContactBook, SettingsError, who_can_see
+
+COLUMNS = ["contact_id", "name", "group", "employer", "facebook", "instagram", "linkedin",
+           "x", "tiktok", "whatsapp", "facebook_list", "friend_count"]
+ROWS = [
+    ("P1", "Sister S.", "family", "-", 1, 1, 0, 0, 1, 1, "", 100),
+    ("P2", "Best F.", "close_friend", "-", 1, 1, 0, 0, 1, 1, "close_friends", 200),
+    ("P3", "Pal F.", "friend", "-", 1, 0, 0, 1, 1, 0, "", 300),
+    ("P4", "Some A.", "acquaintance", "-", 1, 1, 0, 0, 0, 0, "acquaintances", 50),
+    ("P5", "Coll C.", "colleague", "Norda Logistics", 1, 0, 1, 1, 1, 0, "", 400),
+    ("P6", "Boss M.", "manager", "Norda Logistics", 1, 0, 1, 0, 0, 1, "restricted", 150),
+    ("P7", "Buyer C.", "client", "Bexley Foods", 0, 0, 1, 1, 0, 0, "", 80),
+    ("P8", "Hunter R.", "recruiter", "Talentia Search", 0, 0, 1, 0, 0, 0, "", 90),
+    ("P9", "Rival C.", "competitor", "Kestrel Cargo", 1, 1, 1, 1, 0, 0, "", 70),
+]
+
+
+@pytest.fixture(scope="module")
+def book():
+    return ContactBook.from_frame(pd.DataFrame(ROWS, columns=COLUMNS))
+
+
+def seen(settings, book):
+    return sorted(c.contact_id for c in who_can_see(settings, book).viewers)
+
+
+# Facebook -------------------------------------------------------------------------------
+
+def test_facebook_public_reaches_everyone_and_search_engines(book):
+    result = who_can_see({"network": "facebook", "audience": "public"}, book)
+    assert seen({"network": "facebook", "audience": "public"}, book) == ["P1", "P2", "P3", "P4", "P5", "P6", "P9"]
+    assert result.public and result.search_engines
+
+
+def test_facebook_restricted_friends_see_only_public_posts(book):
+    assert "P6" not in seen({"network": "facebook", "audience": "friends"}, book)
+    assert "P6" not in seen({"network": "facebook", "audience": "specific_friends", "specific": ["manager"]}, book)
+    assert who_can_see({"network": "facebook", "audience": "public"}, book).sees("Boss M.")
+
+
+def test_facebook_friends_is_friends_only(book):
+    result = who_can_see({"network": "facebook", "audience": "friends"}, book)
+    assert seen({"network": "facebook", "audience": "friends"}, book) == ["P1", "P2", "P3", "P4", "P5", "P9"]
+    assert not result.public and not result.search_engines
+
+
+def test_facebook_friends_except_leaves_out_groups_lists_and_names(book):
+    settings = {"network": "facebook", "audience": "friends_except",
+                "except": ["colleague", "acquaintances", "Rival C."]}
+    assert seen(settings, book) == ["P1", "P2", "P3"]
+
+
+def test_facebook_specific_friends_and_custom(book):
+    assert seen({"network": "facebook", "audience": "specific_friends", "specific": ["family", "close_friends"]},
+                book) == ["P1", "P2"]
+    # Custom: share with some, never with others; non-friends cannot be reached at all.
+    custom = {"network": "facebook", "audience": "custom", "specific": ["family", "colleague", "client"],
+              "except": ["Coll C."]}
+    assert seen(custom, book) == ["P1"]
+
+
+def test_facebook_only_me_reaches_nobody_even_with_a_tag(book):
+    result = who_can_see({"network": "facebook", "audience": "only_me", "tags": ["Pal F."]}, book)
+    assert result.viewers == () and not result.outside.get(v.TAGGED_FRIENDS)
+
+
+def test_facebook_tag_adds_the_tagged_person_and_their_friends(book):
+    result = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["family"],
+                          "tags": ["Pal F."]}, book)
+    assert sorted(c.contact_id for c in result.viewers) == ["P1", "P3"]
+    assert result.outside[v.TAGGED_FRIENDS] == 300
+
+
+def test_facebook_tagging_a_restricted_friend_lets_them_see_it(book):
+    assert "P6" in seen({"network": "facebook", "audience": "friends", "tags": ["Boss M."]}, book)
+
+
+def test_facebook_tag_review_holds_the_extension_until_approved(book):
+    result = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["family"],
+                          "tags": ["Pal F."], "tag_review": True}, book)
+    assert sorted(c.contact_id for c in result.viewers) == ["P1"]
+    assert v.TAGGED_FRIENDS not in result.outside
+    assert result.outside[v.TAGGED_FRIENDS_PENDING] == 300
+
+
+def test_facebook_private_group_only_members_see_hidden_group_cannot_be_found(book):
+    private = who_can_see({"network": "facebook", "audience": "group", "members": ["family", "friend"],
+                           "group_privacy": "private", "group_visibility": "hidden"}, book)
+    assert sorted(c.contact_id for c in private.viewers) == ["P1", "P3"]
+    assert not private.public and private.outside[v.FINDS_GROUP] == "only members"
+    visible = who_can_see({"network": "facebook", "audience": "group", "members": ["family"],
+                           "group_privacy": "private"}, book)
+    assert visible.outside[v.FINDS_GROUP] == "anyone" and not visible.public
+    public = who_can_see({"network": "facebook", "audience": "group", "members": ["family"],
+                          "group_privacy": "public"}, book)
+    assert public.public
+
+
+def test_a_public_group_cannot_be_hidden(book):
+    with pytest.raises(SettingsError, match="cannot be Hidden"):
+        who_can_see({"network": "facebook", "audience": "group", "members": ["family"],
+                     "group_privacy": "public", "group_visibility": "hidden"}, book)
+
+
+# Instagram ------------------------------------------------------------------------------
+
+def test_instagram_public_account_is_public_private_account_is_followers_only(book):
+    public = who_can_see({"network": "instagram", "account": "public"}, book)
+    private = who_can_see({"network": "instagram", "account": "private"}, book)
+    assert public.public and not private.public
+    assert seen({"network": "instagram", "account": "private"}, book) == ["P1", "P2", "P4", "P9"]
+    assert not private.reposts
+
+
+def test_instagram_public_story_is_public_but_not_in_search_engines(book):
+    story = who_can_see({"network": "instagram", "format": "story"}, book)
+    assert story.public and not story.search_engines
+    assert who_can_see({"network": "instagram"}, book).search_engines
+
+
+def test_instagram_close_friends_story(book):
+    story = {"network": "instagram", "audience": "close_friends", "format": "story"}
+    assert seen(story, book) == ["P2"]
+    assert seen(dict(story, close_friends=["Sister S.", "Best F."]), book) == ["P1", "P2"]
+    assert not who_can_see(story, book).public
+
+
+def test_instagram_close_friends_is_for_stories_only(book):
+    with pytest.raises(SettingsError, match='"format": "story"'):
+        who_can_see({"network": "instagram", "audience": "close_friends"}, book)
+
+
+# X --------------------------------------------------------------------------------------
+
+def test_x_is_public_and_searchable_by_default(book):
+    result = who_can_see({"network": "x"}, book)
+    assert result.public and result.search_engines and result.reposts
+
+
+def test_x_protected_posts_reach_approved_followers_only_without_reposts(book):
+    result = who_can_see({"network": "x", "protected": True}, book)
+    assert seen({"network": "x", "protected": True}, book) == ["P3", "P5", "P7", "P9"]
+    assert not result.public and not result.search_engines and not result.reposts
+
+
+def test_x_has_no_audience_per_post(book):
+    with pytest.raises(SettingsError, match='"protected": True'):
+        who_can_see({"network": "x", "audience": "followers"}, book)
+
+
+# LinkedIn -------------------------------------------------------------------------------
+
+def test_linkedin_anyone_with_public_profile_is_public(book):
+    result = who_can_see({"network": "linkedin", "audience": "anyone"}, book)
+    assert result.public and result.search_engines
+
+
+def test_linkedin_public_profile_off_keeps_non_members_and_search_engines_out(book):
+    result = who_can_see({"network": "linkedin", "audience": "anyone", "public_profile": False}, book)
+    assert not result.public and not result.search_engines and result.outside[v.LINKEDIN_MEMBERS]
+
+
+def test_linkedin_connections_only(book):
+    result = who_can_see({"network": "linkedin", "audience": "connections"}, book)
+    assert seen({"network": "linkedin", "audience": "connections"}, book) == ["P5", "P6", "P7", "P8", "P9"]
+    assert not result.public
+
+
+def test_linkedin_hiding_connections_is_reported(book):
+    shown = who_can_see({"network": "linkedin", "audience": "connections"}, book)
+    hidden = who_can_see({"network": "linkedin", "audience": "connections", "show_connections": False}, book)
+    assert any("browse your connection list" in n for n in shown.notes)
+    assert any("connection list is hidden" in n for n in hidden.notes)
+
+
+# TikTok ---------------------------------------------------------------------------------
+
+def test_tiktok_public_everyone_private_followers(book):
+    assert who_can_see({"network": "tiktok"}, book).public
+    private = who_can_see({"network": "tiktok", "account": "private"}, book)
+    assert not private.public and seen({"network": "tiktok", "account": "private"}, book) == ["P1", "P2", "P3", "P5"]
+
+
+def test_tiktok_audience_per_video(book):
+    assert seen({"network": "tiktok", "audience": "friends"}, book) == ["P1", "P2", "P3"]
+    assert seen({"network": "tiktok", "audience": "only_you"}, book) == []
+    with pytest.raises(SettingsError, match="private TikTok account cannot"):
+        who_can_see({"network": "tiktok", "account": "private", "audience": "everyone"}, book)
+
+
+# What no setting removes ---------------------------------------------------------------
+
+def test_friends_only_can_be_forwarded_to_a_competitor(book):
+    result = who_can_see({"network": "facebook", "audience": "friends"}, book)
+    assert result.forwardable_to == {"Kestrel Cargo": ("Rival C.",), "Norda Logistics": ("Coll C.",)}
+    assert result.second_hand_reach == 100 + 200 + 300 + 50 + 400 + 70
+    assert any("Kestrel Cargo" in line for line in result.at_risk())
+
+
+def test_leaving_out_the_competitor_stops_forwarding_to_its_employer(book):
+    result = who_can_see({"network": "facebook", "audience": "friends_except", "except": ["competitor"]}, book)
+    assert "Kestrel Cargo" not in result.forwardable_to
+
+
+def test_going_private_later_does_not_take_back_past_views(book):
+    before = who_can_see({"network": "instagram", "account": "public"}, book)
+    after = who_can_see({"network": "instagram", "audience": "close_friends", "format": "story"}, book)
+    change = v.after_change(before, after)
+    assert change.kept_by == ("Sister S.", "Some A.", "Rival C.")
+    assert change.public_copies
+
+
+# Results and words ----------------------------------------------------------------------
+
+def test_per_group_counts_and_table_agree_with_viewers(book):
+    result = who_can_see({"network": "facebook", "audience": "friends"}, book)
+    table = result.table()
+    assert table.loc["family", "can see the post"] == 1 and table.loc["manager", "can see the post"] == 0
+    assert table.loc["manager", "on this network"] == 1 and table.loc["client", "on this network"] == 0
+    assert table["can see the post"].sum() == len(result.viewers)
+
+
+def test_explain_names_who_still_sees_it(book):
+    text = v.explain(who_can_see({"network": "linkedin", "audience": "connections"}, book))
+    assert "5 of your contacts" in text and "Boss M." in text and "Buyer C." in text and "Rival C." in text
+
+
+def test_location_and_photo_add_warnings(book):
+    result = who_can_see({"network": "facebook", "audience": "friends", "location": True, "photo": True}, book)
+    assert any("home is empty" in n for n in result.notes)
+    assert any("Code civil art. 9" in n for n in result.notes)
+
+
+def test_alex_contacts_load_from_the_course_data():
+    result = who_can_see({"network": "facebook", "audience": "friends"})
+    frame = v.load("contacts")
+    expected = frame[(frame.facebook == 1) & (frame.facebook_list != "restricted")]
+    assert sorted(result.names()) == sorted(expected.name)
+
+
+# Bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("settings, words", [
+    ("facebook", "dictionary"),
+    ({"audience": "friends"}, 'add "network"'),
+    ({"network": "myspace"}, "Unknown network 'myspace'"),
+    ({"network": "facebook"}, "asks for an audience"),
+    ({"network": "facebook", "audience": "friends_of_friends"}, '"friends_except"'),
+    ({"network": "linkedin", "audience": "friends"}, '"anyone", "connections"'),
+    ({"network": "facebook", "audience": "friends", "protected": True}, 'Facebook has no setting "protected"'),
+    ({"network": "x", "protected": "yes"}, "True or False"),
+    ({"network": "facebook", "audience": "friends_except"}, 'add "except"'),
+    ({"network": "facebook", "audience": "friends", "except": ["manager"]}, 'only works with'),
+    ({"network": "facebook", "audience": "friends_except", "except": ["Nobody Z."]}, "neither a group"),
+    ({"network": "facebook", "audience": "friends_except", "except": "manager"}, "list of names"),
+    ({"network": "facebook", "audience": "friends", "tags": ["family"]}, "a tag names one person"),
+    ({"network": "tiktok", "audience": "followers"}, "make the account private"),
+    ({"network": "instagram", "account": "secret"}, '"public", "private"'),
+    ({"network": "x", 1: True}, "texts in quotes"),
+])
+def test_bad_settings_get_a_readable_error(book, settings, words):
+    with pytest.raises(SettingsError) as err:
+        who_can_see(settings, book)
+    assert words in str(err.value)
+
+
+def test_settings_are_forgiving_about_case_and_spaces(book):
+    assert seen({"network": "Facebook", "audience": "Friends except...", "except": ["Manager"]}, book) == \
+        seen({"network": "facebook", "audience": "friends_except", "except": ["manager"]}, book)
+
+
+def test_sees_rejects_unknown_people(book):
+    with pytest.raises(SettingsError):
+        who_can_see({"network": "x"}, book).sees("Nobody Z.")
