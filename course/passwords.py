@@ -1,0 +1,123 @@
+"""Password helpers for module 4 (secure accounts): seeded generators, SHA-1 hashing,
+the breached-password list, and a chart of entropy against length.
+
+Nothing here decides whether a password is good enough: that is what the learner works
+out in the notebook. Nothing here sends anything over the network either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import random
+import string
+
+import pandas as pd
+
+from .data import load
+
+# The character sets a password can draw from, smallest first. "all printable" is the
+# 94 characters a US keyboard types without the space bar.
+ALPHABETS: dict[str, str] = {
+    "digits": string.digits,
+    "lowercase": string.ascii_lowercase,
+    "letters": string.ascii_letters,
+    "letters and digits": string.ascii_letters + string.digits,
+    "all printable": string.ascii_letters + string.digits + string.punctuation,
+}
+
+_CONSONANTS = "bdfgklmnprstvz"
+_VOWELS = "aeiou"
+
+
+def _make_wordlist() -> list[str]:
+    # 7,776 invented, pronounceable words: as many as a diceware list (6**5), so a word
+    # drawn from it is worth the same as a roll of five dice.
+    syllables = [c + v for c in _CONSONANTS for v in _VOWELS]
+    words = ["".join(p) + end for p in itertools.product(syllables, repeat=2) for end in "lnrs"]
+    return sorted(random.Random(7776).sample(words, 7776))
+
+
+WORDLIST: list[str] = _make_wordlist()
+
+
+def generate_password(length: int, alphabet: str, rng: random.Random) -> str:
+    """A random password of `length` characters drawn from ALPHABETS[alphabet]."""
+    chars = ALPHABETS[alphabet]
+    return "".join(rng.choice(chars) for _ in range(length))
+
+
+def generate_passphrase(words: int, rng: random.Random, separator: str = "-") -> str:
+    """A random passphrase of `words` words from WORDLIST, joined by `separator`."""
+    return separator.join(rng.choice(WORDLIST) for _ in range(words))
+
+
+# (id, kind, how many symbols, alphabet): the sample the entropy exercise works on.
+_SAMPLE = [
+    ("G1", "digits", 6, "digits"),
+    ("G2", "password", 10, "lowercase"),
+    ("G3", "password", 12, "letters and digits"),
+    ("G4", "password", 12, "all printable"),
+    ("G5", "password", 16, "letters"),
+    ("G6", "passphrase", 4, "words"),
+    ("G7", "passphrase", 7, "words"),
+]
+
+
+def sample_passwords(seed: int = 2026) -> pd.DataFrame:
+    """A small table of freshly generated passwords and passphrases (seeded).
+
+    Columns: id, kind, secret, length (characters, or words for a passphrase),
+    alphabet, alphabet_size (how many symbols each position is drawn from)."""
+    rng = random.Random(seed)
+    rows = []
+    for pid, kind, length, alphabet in _SAMPLE:
+        if alphabet == "words":
+            secret, size = generate_passphrase(length, rng), len(WORDLIST)
+        else:
+            secret, size = generate_password(length, alphabet, rng), len(ALPHABETS[alphabet])
+        rows.append({"id": pid, "kind": kind, "secret": secret, "length": length,
+                     "alphabet": alphabet, "alphabet_size": size})
+    return pd.DataFrame(rows)
+
+
+def sha1_hex(text: str) -> str:
+    """The SHA-1 fingerprint of `text` (UTF-8), as 40 lower-case hexadecimal characters.
+    The same text always gives the same fingerprint; the fingerprint does not give the text back
+    (but a common password is easy to guess, which is why breach lists work)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def breached_hashes() -> set[str]:
+    """The SHA-1 fingerprints of the bundled list of common, breached passwords."""
+    return set(load("breached_sha1")["sha1"])
+
+
+# CNIL délibération n° 2022-100: bits needed alone, with attempt limits, for a device unlock.
+CNIL_THRESHOLDS = {"password alone": 80, "with attempt limits": 50, "device unlock": 13}
+
+
+def plot_entropy_by_length(max_length: int = 20):
+    """A chart of a random password's entropy (bits) as its length grows, one line per
+    alphabet, with the CNIL thresholds drawn across. Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+
+    lengths = list(range(1, max_length + 1))
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for name, chars in ALPHABETS.items():
+        ax.plot(lengths, [n * math.log2(len(chars)) for n in lengths], marker=".",
+                label=f"{name} ({len(chars)} symbols)")
+    for label, bits in CNIL_THRESHOLDS.items():
+        ax.axhline(bits, color="grey", linestyle="--", linewidth=1)
+        ax.annotate(f"CNIL: {label} ({bits} bits)", (max_length, bits), xytext=(-4, 3),
+                    textcoords="offset points", fontsize=8, color="dimgrey", ha="right")
+    ax.set_xlabel("length (characters)")
+    ax.set_ylabel("entropy (bits)")
+    ax.set_title("A random password gets stronger with every character")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, 0.93))
+    ax.set_xlim(1, max_length)
+    ax.set_xticks(range(2, max_length + 1, 2))
+    ax.set_ylim(0, None)
+    plt.close(fig)  # the notebook shows it; no second copy from pyplot's state
+    return fig

@@ -1,0 +1,73 @@
+"""course.passwords: seeded generators, SHA-1 fingerprints, the breached list, the entropy chart."""
+
+import hashlib
+import math
+import random
+
+import pandas as pd
+
+from course import passwords
+from course.data import make_breached
+
+
+def test_generated_password_has_the_length_and_alphabet_asked_for():
+    for name, chars in passwords.ALPHABETS.items():
+        pw = passwords.generate_password(17, name, random.Random(1))
+        assert len(pw) == 17 and set(pw) <= set(chars)
+
+
+def test_generators_are_seeded():
+    assert (passwords.generate_password(12, "all printable", random.Random(5))
+            == passwords.generate_password(12, "all printable", random.Random(5)))
+    assert passwords.generate_passphrase(5, random.Random(5)) == passwords.generate_passphrase(5, random.Random(5))
+    assert passwords.generate_passphrase(5, random.Random(5)) != passwords.generate_passphrase(5, random.Random(6))
+
+
+def test_wordlist_is_as_large_as_a_diceware_list_and_has_no_duplicates():
+    assert len(passwords.WORDLIST) == 7776 == len(set(passwords.WORDLIST))
+
+
+def test_passphrase_uses_words_from_the_list():
+    words = passwords.generate_passphrase(6, random.Random(3)).split("-")
+    assert len(words) == 6 and all(w in passwords.WORDLIST for w in words)
+
+
+def test_sample_table_matches_its_secrets():
+    table = passwords.sample_passwords()
+    assert list(table.columns) == ["id", "kind", "secret", "length", "alphabet", "alphabet_size"]
+    assert table["id"].is_unique
+    for row in table.itertuples():
+        if row.alphabet == "words":
+            assert len(row.secret.split("-")) == row.length and row.alphabet_size == len(passwords.WORDLIST)
+        else:
+            assert len(row.secret) == row.length and row.alphabet_size == len(passwords.ALPHABETS[row.alphabet])
+            assert set(row.secret) <= set(passwords.ALPHABETS[row.alphabet])
+    pd.testing.assert_frame_equal(table, passwords.sample_passwords())
+
+
+def test_sha1_matches_hashlib_and_is_hex():
+    fp = passwords.sha1_hex("soleil")
+    assert fp == hashlib.sha1(b"soleil").hexdigest() and len(fp) == 40 and set(fp) <= set("0123456789abcdef")
+    assert passwords.sha1_hex("Soleil") != fp
+
+
+def test_breached_list_holds_the_common_passwords_and_nothing_else():
+    breached = passwords.breached_hashes()
+    common = make_breached.common_passwords()
+    assert len(breached) == len(common)
+    assert all(passwords.sha1_hex(p) in breached for p in ("123456", "password", "azerty", "soleil"))
+    # a long random password is not on it
+    assert passwords.sha1_hex(passwords.generate_password(20, "all printable", random.Random(9))) not in breached
+
+
+def test_entropy_chart_draws_one_line_per_alphabet_with_the_random_password_formula():
+    fig = passwords.plot_entropy_by_length(max_length=16)
+    ax = fig.axes[0]
+    curves = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == 16]
+    assert len(curves) == len(passwords.ALPHABETS)
+    for line, chars in zip(curves, passwords.ALPHABETS.values()):
+        x, y = list(line.get_xdata()), list(line.get_ydata())
+        assert x == list(range(1, 17))
+        assert math.isclose(y[-1], 16 * math.log2(len(chars)))
+    thresholds = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if len(ln.get_xdata()) == 2)
+    assert thresholds == sorted(passwords.CNIL_THRESHOLDS.values())
