@@ -1,0 +1,242 @@
+"""`course grade ASSIGNMENT`: grade every submission of an assignment into the gradebook.
+
+Same results as `nbgrader autograde` (nbgrader's own preprocessors decide the scores),
+written to the gradebook named by nbgrader_config.py and to autograded/, so formgrader,
+generate_feedback and export keep working. Much faster: warm workers fork per notebook
+instead of starting a kernel. Learner code runs sandboxed; a bad submission gets a reason
+code in the summary and in autograded/<assignment>.grading-log.jsonl, the others are
+graded, and the exit status is 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter, deque
+from pathlib import Path
+
+from ..coursedir import CourseError, find_root, resolve_assignments, run_nbgrader, source_notebook
+from . import sandbox
+from .pool import DaskPool, LocalPool, WorkerUnavailable
+
+# nbgrader, nbformat and the gradebook are imported when grading starts, not when the
+# `course` command builds its --help: the warm workers boot meanwhile.
+MEMORY_MB_DEFAULT = 1024
+PROCESSES_DEFAULT = 64
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "grade", help="grade every submission of an assignment (fast, sandboxed nbgrader autograde)",
+        description="Grade submitted/<learner>/ASSIGNMENT/ into autograded/ and the gradebook, with the same "
+                    "scores as `nbgrader autograde`. Unchanged submissions already graded are skipped.")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT",
+                   help="assignment folder name or its number (e.g. 00); several may be given")
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="parallel warm workers on this machine (default: 2)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="spread submissions over a Dask cluster (e.g. tcp://scheduler.example:8786); "
+                        "the gradebook is still written here")
+    p.add_argument("--student", nargs="+", metavar="ID", help="grade only these learners")
+    p.add_argument("--force", action="store_true", help="grade again even submissions that have not changed")
+    p.add_argument("--memory-mb", type=int, default=MEMORY_MB_DEFAULT,
+                   help="memory a learner's notebook may use (default: %(default)s)")
+    p.add_argument("--max-processes", type=int, default=PROCESSES_DEFAULT,
+                   help="processes a learner's notebook may start (default: %(default)s)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="do not use bubblewrap (resource limits only); for machines without it")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+
+
+def ensure_assignment(settings, assignment: str, writer) -> None:
+    """Add the assignment to the gradebook from source/ if it is not there yet, with
+    nbgrader generate_assignment run in a throwaway folder (release/ is left alone)."""
+    from nbgrader.api import MissingEntry
+
+    gb = writer.gb
+    try:
+        gb.find_assignment(assignment)
+        if gb.find_assignment(assignment).notebooks:
+            return
+    except MissingEntry:
+        pass
+    source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
+    writer.rollback()
+    with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
+        course = Path(tmp)
+        shutil.copytree(settings.root / "source" / assignment, course / "source" / assignment,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        run_nbgrader(["generate_assignment", assignment, "--force"], course, settings.root, db_url=settings.db_url)
+    writer.rollback()  # see what nbgrader wrote
+
+
+def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
+          students: list[str] | None = None, force: bool = False, limits=None,
+          use_bwrap: bool | None = None, progress: bool = True, out=None) -> list:
+    """Grade each assignment; return one Outcome per learner and assignment (graded, failed
+    or skipped). One pool of warm workers serves all the assignments."""
+    out = out or sys.stderr
+    if isinstance(assignments, str):
+        assignments = [assignments]
+    if use_bwrap is None:
+        use_bwrap = bool(sandbox.bwrap_path())
+    pool = None
+    if scheduler or any(Path(root).glob(f"*/*/{a}") for a in assignments):
+        # Workers boot while the gradebook side gets ready.
+        pool = DaskPool(scheduler) if scheduler else LocalPool(max(1, workers), use_bwrap=use_bwrap)
+        info = pool.start()
+        if not info.get("bwrap"):
+            print("course grade: WARNING: bubblewrap (bwrap) is not available, so learner code runs with "
+                  "resource limits only: it can read the course's files and use the network. "
+                  "Install it (apt-get install bubblewrap) for a real sandbox.", file=out)
+    outcomes: list = []
+    writer = None
+    try:
+        from .prepare import students_of
+        from .record import GradebookWriter, Recorder
+        from .settings import load
+
+        settings = load(root, limits)
+        writer = GradebookWriter(settings)
+        plans = []
+        for assignment in assignments:
+            ensure_assignment(settings, assignment, writer)
+            recorder = Recorder(settings, writer, assignment)
+            recorder.clean_leftovers()
+            learners = students_of(settings, assignment, students)
+            if students and len(assignments) == 1:
+                unknown = sorted(set(students) - set(learners))
+                if unknown:
+                    raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)} "
+                                      f"(looked in {settings.coursedir.submitted_directory}/<id>/{assignment}/).")
+            plans.append((assignment, recorder, learners, {} if force else recorder.previous()))
+        for assignment, recorder, learners, previous in plans:
+            outcomes += _run(settings, writer, recorder, pool, assignment, learners, previous, progress, out)
+    finally:
+        if pool is not None:
+            pool.close()
+        if writer is not None:
+            writer.close()
+    return outcomes
+
+
+def _run(settings, writer, recorder, pool, assignment, learners, previous, progress, out) -> list:
+    from .prepare import prepare
+    from .record import Outcome
+
+    todo = deque(learners)
+    in_flight: dict[str, tuple] = {}
+    outcomes: list[Outcome] = []
+    limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
+    bar = _progress(len(learners), assignment, progress, out)
+    try:
+        while todo or in_flight:
+            while todo and len(in_flight) < limit:
+                student = todo.popleft()
+                started = time.perf_counter()
+                try:
+                    prepared = prepare(writer.gb, settings, assignment, student)
+                except Exception as exc:
+                    writer.rollback()
+                    outcome = Outcome(student, assignment, "failed",
+                                      [{"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}])
+                    recorder._log(outcome)
+                    outcomes.append(outcome)
+                    bar.advance()
+                    continue
+                writer.rollback()  # end the read transaction: never hold the database while grading
+                if recorder.unchanged(previous.get(student), prepared.content_hash, student):
+                    writer.rollback()
+                    outcomes.append(Outcome(student, assignment, "skipped", content_hash=prepared.content_hash))
+                    bar.advance()
+                    continue
+                writer.rollback()
+                job = prepared.job(settings)
+                if job is None:
+                    outcomes.append(recorder.record(prepared, None, started))
+                    bar.advance()
+                    continue
+                in_flight[student] = (prepared, started)
+                pool.submit(student, job)
+            if in_flight:
+                student, result = pool.next_result()
+                prepared, started = in_flight.pop(student)
+                outcomes.append(recorder.record(prepared, result, started))
+                bar.advance()
+    finally:
+        bar.close()
+    return outcomes
+
+
+class _progress:
+    def __init__(self, total: int, assignment: str, enabled: bool, out):
+        self.bar = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TimeRemainingColumn(), console=Console(file=out), transient=False)
+            self.bar.start()
+            self.task = self.bar.add_task(f"grading {assignment}", total=total)
+
+    def advance(self):
+        if self.bar:
+            self.bar.advance(self.task)
+
+    def close(self):
+        if self.bar:
+            self.bar.stop()
+
+
+def summary_table(outcomes: list, assignment: str, seconds: float):
+    from rich.table import Table
+
+    status = Counter(o.status for o in outcomes)
+    table = Table(title=f"course grade {assignment}: {len(outcomes)} submission(s) in {seconds:.1f} s")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("graded", str(status["graded"]))
+    table.add_row("skipped (unchanged since last grading)", str(status["skipped"]))
+    table.add_row("failed", str(status["failed"]))
+    reasons = Counter((o.status, r["code"]) for o in outcomes for r in o.reasons)
+    for (state, code), n in sorted(reasons.items()):
+        table.add_row(f"  {'failed' if state == 'failed' else 'note'}: {code}", str(n))
+    scored = [o for o in outcomes if o.status != "skipped" and o.max_score]
+    if scored:
+        mean = sum((o.score or 0) / o.max_score for o in scored) / len(scored)
+        table.add_row("mean score (graded now)", f"{100 * mean:.0f} %")
+    return table
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    root = find_root()
+    assignments = resolve_assignments(root, args.assignments)
+    if args.workers < 1:
+        raise CourseError("--workers must be at least 1.")
+    from .settings import Limits
+
+    limits = Limits(memory_mb=args.memory_mb, processes=args.max_processes)
+    started = time.perf_counter()
+    try:
+        outcomes = grade(root, assignments, workers=args.workers, scheduler=args.scheduler, students=args.student,
+                         force=args.force, limits=limits, use_bwrap=False if args.no_sandbox else None,
+                         progress=not args.quiet and sys.stderr.isatty())
+    except WorkerUnavailable as exc:
+        raise CourseError(str(exc)) from None
+    console = Console()
+    console.print(summary_table(outcomes, ", ".join(assignments), time.perf_counter() - started))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        console.print(f"failed: {o.student} {o.assignment}: "
+                      + "; ".join(f"{r['code']}: {r['message']}" for r in o.reasons), highlight=False, markup=False)
+    for assignment in assignments:
+        console.print(f"Details: {Path(root, 'autograded', assignment + '.grading-log.jsonl')}", highlight=False)
+    return 1 if failed else 0

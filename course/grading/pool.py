@@ -1,0 +1,218 @@
+"""Warm worker processes, on this machine or on the workers of a Dask cluster.
+
+A `WorkerProcess` starts `python -m course.grading.worker` (inside bubblewrap when it is
+installed), waits until it has imported everything, then hands it one job at a time.
+If it dies or stops answering, the job is reported as `worker_lost` and a new worker is
+started: one bad submission never stops the batch. `LocalPool` runs N of them on threads;
+`DaskPool` sends jobs to `run_job` on a Dask cluster, where each Dask worker process keeps
+its own warm worker. Either way only plain data travels, and results come back to the
+process that writes the gradebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import select
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from . import sandbox
+
+READY_TIMEOUT = 120.0
+
+
+class WorkerUnavailable(RuntimeError):
+    pass
+
+
+def worker_env(use_bwrap: bool) -> dict:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TZ", "COURSE_GRADE_DEBUG")}
+    env.update({"PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+                "COURSE_GRADE_SANDBOX": "bwrap" if use_bwrap else "none"})
+    if not use_bwrap:
+        env["HOME"] = env["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="course-grade-home-")
+    return env
+
+
+class WorkerProcess:
+    def __init__(self, index: int, use_bwrap: bool | None = None):
+        self.index = index
+        self.use_bwrap = bool(sandbox.bwrap_path()) if use_bwrap is None else use_bwrap
+        self.proc: subprocess.Popen | None = None
+        self.info: dict = {}
+        self.log = tempfile.TemporaryFile(prefix="course-grade-worker-")
+
+    def start(self) -> None:
+        argv = [sys.executable, "-m", "course.grading.worker", str(sandbox.worker_slot(self.index))]
+        cmd = sandbox.bwrap_command(argv) if self.use_bwrap else argv
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=worker_env(self.use_bwrap), start_new_session=True, close_fds=True)
+        self._buffer = b""
+        line = self._readline(time.monotonic() + READY_TIMEOUT)
+        if not line:
+            self.stop()
+            self.log.seek(0)
+            raise WorkerUnavailable("the grading worker did not start: " + self.log.read()[-1500:].decode(errors="replace"))
+        self.info = json.loads(line)
+
+    def _readline(self, deadline: float) -> bytes | None:
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b""
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    def run(self, job: dict) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        cells = sum(len(nb["cells"]) for nb in job["notebooks"])
+        deadline = time.monotonic() + job["timeout"] * (2 * cells + 2) + 60
+        try:
+            self.proc.stdin.write(json.dumps(job).encode() + b"\n")
+            self.proc.stdin.flush()
+            line = self._readline(deadline)
+        except (BrokenPipeError, OSError):
+            line = b""
+        if not line:
+            why = "stopped answering" if line is None else "stopped"
+            self.stop()
+            return {"id": job["id"], "worker_lost": f"the grading worker {why} while grading this submission; "
+                                                    "run `course grade` again to retry it."}
+        return json.loads(line)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+class LocalPool:
+    """N warm workers on this machine; jobs go to whichever is free."""
+
+    def __init__(self, workers: int, use_bwrap: bool | None = None):
+        self.workers = [WorkerProcess(i, use_bwrap) for i in range(workers)]
+        self.jobs: queue.Queue = queue.Queue()
+        self.results: queue.Queue = queue.Queue()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> dict:
+        """Boot the workers in the background (they import pandas, matplotlib, IPython
+        while the gradebook side prepares the first jobs); return at once."""
+        self.boot_errors: list[Exception] = []
+        for worker in self.workers:
+            t = threading.Thread(target=self._serve, args=(worker,), daemon=True)
+            t.start()
+            self.threads.append(t)
+        return {"bwrap": self.workers[0].use_bwrap}
+
+    def _serve(self, worker: WorkerProcess) -> None:
+        try:
+            worker.start()
+        except WorkerUnavailable as exc:
+            self.boot_errors.append(exc)
+            self.results.put((None, None))  # wakes next_result, which reports it if no worker is left
+            return
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                return
+            key, job = item
+            try:
+                result = worker.run(job)
+            except Exception as exc:
+                result = {"id": job["id"], "worker_lost": f"{type(exc).__name__}: {exc}"}
+            self.results.put((key, result))
+
+    def submit(self, key, job: dict) -> None:
+        self.jobs.put((key, job))
+
+    def next_result(self):
+        while True:
+            key, result = self.results.get()
+            if key is not None:
+                return key, result
+            if len(self.boot_errors) == len(self.workers):
+                raise self.boot_errors[0]
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.jobs.put(None)
+        for t in self.threads:
+            t.join(timeout=10)
+        for worker in self.workers:
+            worker.stop()
+
+
+# -- Dask ---------------------------------------------------------------------------------
+_DASK_WORKER: WorkerProcess | None = None
+_DASK_LOCK = threading.Lock()
+
+
+def run_job(job: dict) -> dict:
+    """Grade one job on a Dask worker, with that worker process's own warm worker."""
+    global _DASK_WORKER
+    with _DASK_LOCK:
+        if _DASK_WORKER is None:
+            _DASK_WORKER = WorkerProcess(0)
+        return _DASK_WORKER.run(job)
+
+
+class DaskPool:
+    def __init__(self, address: str):
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - distributed is in requirements
+            raise WorkerUnavailable(f"dask.distributed is not installed ({exc}).")
+        try:
+            self.client = Client(address, timeout=30)
+        except Exception as exc:
+            raise WorkerUnavailable(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        from distributed import as_completed
+
+        self.pending = as_completed([], with_results=False)
+        self.keys: dict = {}
+        self.count = 0
+
+    def start(self) -> dict:
+        return {"bwrap": bool(sandbox.bwrap_path()), "uid_drop": os.geteuid() == 0, "dask": True}
+
+    def submit(self, key, job: dict) -> None:
+        future = self.client.submit(run_job, job, pure=False, key=f"course-grade-{job['id']}-{time.monotonic_ns()}")
+        self.keys[future.key] = key
+        self.pending.add(future)
+        self.count += 1
+
+    def next_result(self):
+        future = next(self.pending)
+        key = self.keys.pop(future.key)
+        try:
+            return key, future.result()
+        except Exception as exc:
+            return key, {"worker_lost": f"the Dask worker failed: {type(exc).__name__}: {exc}"}
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,194 @@
+"""Where learner code runs: bubblewrap around the worker, limits on every learner process.
+
+The warm worker runs inside `bwrap`: no network, its own PID namespace, a tmpfs for /tmp,
+and read-only views of the interpreter, the venv and the course package only: no source/,
+no gradebook, no other learner's files. Learner code then runs in forked children with
+resource limits (address space, processes, file size, open files) and, when the worker is
+root, under a user id of its own, so that it cannot touch the worker or the test process.
+Without bwrap only the limits apply, and `course grade` says so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+CLONE_NEWNET = 0x40000000
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+# Learner and test processes of a worker run as LEARNER_UID_BASE + 2 * slot.
+# The slot is unique on the machine (the starting process's pid and the worker's number), so
+# that ending every process of a learner user id never touches another run's.
+LEARNER_UID_BASE = 1_000_000
+
+
+def worker_slot(index: int) -> int:
+    return os.getpid() * 64 + index % 64
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def _prefixes() -> list[str]:
+    """Read-only folders the worker needs: the interpreter, the venv, the course package."""
+    import course
+
+    paths = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix), sys.prefix,
+             str(Path(course.__file__).resolve().parent)}
+    exe = os.path.realpath(sys.executable)
+    paths.add(str(Path(exe).parent.parent))
+    return sorted(p for p in paths if os.path.isdir(p))
+
+
+def bwrap_command(argv: list[str]) -> list[str]:
+    """`argv` wrapped in bubblewrap, or argv unchanged if bwrap is not installed."""
+    bwrap = bwrap_path()
+    if not bwrap:
+        return argv
+    if os.geteuid() == 0:
+        # As root, no user namespace: the worker keeps the right to drop learner code to
+        # its own user id, which is what makes the process limit count.
+        unshare = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    else:
+        unshare = ["--unshare-all"]
+    cmd = [bwrap, *unshare, "--die-with-parent", "--new-session"]
+    for system in ("/usr", "/bin", "/lib", "/lib64", "/lib32", "/sbin"):
+        if os.path.exists(system):
+            cmd += ["--ro-bind", system, system] if not os.path.islink(system) else ["--symlink", os.readlink(system), system]
+    for etc in ("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl", "/etc/fonts", "/etc/passwd", "/etc/group"):
+        if os.path.exists(etc):
+            cmd += ["--ro-bind", etc, etc]
+    made = set()
+    for path in _prefixes():
+        # Parents are made world-traversable: learner code runs as another user.
+        for parent in reversed(Path(path).parents):
+            if str(parent) != "/" and str(parent) not in made and not str(parent).startswith(("/usr", "/lib", "/bin")):
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+                made.add(str(parent))
+        cmd += ["--ro-bind", path, path]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp", "--chdir", "/tmp",
+            "--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/.mpl"]
+    return cmd + ["--", *argv]
+
+
+def world_readable(paths: list[str] | None = None) -> bool:
+    """Can another user read the interpreter and the course package (needed to drop to one)?"""
+    for path in paths or _prefixes():
+        for folder in (Path(path), *Path(path).parents):
+            try:
+                if not os.stat(folder).st_mode & 0o005:
+                    return False
+            except OSError:
+                return False
+    return True
+
+
+def set_subreaper() -> None:
+    """Orphans of learner processes come back to the worker, which can then end them."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def _prctl(option: int, value: int) -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def confine(uid: int | None, limits: dict, workdir: str) -> None:
+    """In a freshly forked learner or test process: limits, no network, own user id."""
+    os.setsid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.unshare(CLONE_NEWNET)  # no-op inside bwrap (already no network); helps without it
+    except Exception:
+        pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file fails with an error instead
+    mb = 1 << 20
+    settings = [
+        (resource.RLIMIT_AS, limits["address_space_mb"] * mb),
+        (resource.RLIMIT_FSIZE, limits["file_size_mb"] * mb),
+        (resource.RLIMIT_NOFILE, 256),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_CPU, limits["cpu_seconds"]),
+    ]
+    if uid is not None:
+        settings.append((resource.RLIMIT_NPROC, limits["processes"]))
+    for which, value in settings:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+    os.chdir(workdir)
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    _prctl(PR_SET_DUMPABLE, 0)
+
+
+def descendants(root_pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root_pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def kill_uid(uid: int) -> None:
+    """End every process of a learner user id: a child switches to it and signals all."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def reap_everything(uids: list[int], keep: list[int] = ()) -> None:
+    """Kill and reap every process this worker's learner code started, however it hid
+    (`keep`: the worker's own helper processes, which never run learner code)."""
+    for _ in range(20):
+        for uid in uids:
+            kill_uid(uid)
+        left = [pid for pid in descendants(os.getpid()) if pid not in keep]
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in left:
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+        if not [pid for pid in descendants(os.getpid()) if pid not in keep]:
+            return
+        time.sleep(0.01)

@@ -1,0 +1,59 @@
+"""What the course's nbgrader_config.py says about grading, read with nbgrader's own classes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute, LimitOutput
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from ..coursedir import CONFIG_NAME, CourseError
+
+
+@dataclass
+class Limits:
+    memory_mb: int = 1024        # on top of what the warm interpreter already maps
+    processes: int = 64          # per learner user id
+    file_size_mb: int = 64
+    max_output_bytes: int = 1 << 20  # per cell, before LimitOutput trims lines
+
+    def as_job(self) -> dict:
+        return {"memory_mb": self.memory_mb, "processes": self.processes, "file_size_mb": self.file_size_mb}
+
+
+@dataclass
+class Settings:
+    root: Path
+    config: Config
+    coursedir: CourseDirectory
+    db_url: str
+    course_id: str
+    timeout: float
+    limits: Limits = field(default_factory=Limits)
+
+
+def load_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise CourseError(f"{root} has no {CONFIG_NAME}.")
+    try:
+        return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+    except Exception as exc:
+        raise CourseError(f"{path} cannot be read: {exc}") from None
+
+
+def load(root: Path, limits: Limits | None = None) -> Settings:
+    config = load_config(root)
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(root)
+    timeout = Execute(config=config).timeout
+    return Settings(root=root, config=config, coursedir=coursedir, db_url=coursedir.db_url,
+                    course_id=coursedir.course_id, timeout=float(timeout or 60),
+                    limits=limits or Limits())
+
+
+def limit_output(settings: Settings) -> LimitOutput:
+    return LimitOutput(config=settings.config)
