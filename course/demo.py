@@ -1,0 +1,294 @@
+"""`course demo`: the whole trainer workflow on a synthetic cohort, in a folder of its own.
+
+In a fresh course folder (default ./demo/, git-ignored): release every module with
+nbgrader into the demo's own gradebook, enrol a synthetic cohort (course.cohort), hand
+in its notebooks, grade them, then write feedback, exports, the report and certificates,
+and say where each result is. A second run wipes the demo folder and starts again; it
+never touches the course's own gradebook, release/ or autograded/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from . import cohort as synthetic
+from .coursedir import (CONFIG_NAME, CourseError, assignments, find_root, resolve_assignments, run_nbgrader,
+                        source_notebook)
+from .trainer.certificates import write_certificates
+from .trainer.export import write_export
+from .trainer.feedback import write_feedback
+from .trainer.report import write_report
+from .trainer.results import CourseSettings, load_cohort
+
+DEMO_MARKER = ".course-demo"
+DEFAULT_LEARNERS = 30
+MIN_LEARNERS = 6  # the four special cases of course.cohort, plus two ordinary learners
+DAYS_BETWEEN_DEADLINES = 7
+
+
+def deadline(index: int) -> datetime:
+    """Module `index`'s deadline: one module a week."""
+    return synthetic.default_deadline() + timedelta(days=DAYS_BETWEEN_DEADLINES * index)
+
+
+def reset_folder(dest: Path, root: Path) -> None:
+    """Empty `dest` for a new demo: only a folder a previous demo made (or an empty one)."""
+    dest, root = dest.resolve(), root.resolve()
+    if dest == root or root.is_relative_to(dest):
+        raise CourseError(f"{dest} holds the course itself: give the demo a folder of its own (--dir).")
+    if dest.exists():
+        if not dest.is_dir() or (any(dest.iterdir()) and not (dest / DEMO_MARKER).exists()):
+            raise CourseError(f"{dest} exists and was not made by `course demo`; it is left alone. "
+                              "Choose another --dir, or remove that folder yourself.")
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    (dest / DEMO_MARKER).write_text("Made by `course demo`; the next run deletes this folder.\n", encoding="utf-8")
+
+
+def prepare_course(root: Path, course_dir: Path, names: list[str],
+                   on_released: Callable[[str], None] | None = None) -> CourseSettings:
+    """Make `course_dir` a course of its own: the sources of `names`, the course's
+    nbgrader configuration pointed at a gradebook inside it, and every module released
+    (nbgrader generate_assignment, which also records the module in the gradebook)."""
+    course_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copytree(root / "source" / name, course_dir / "source" / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    db_url = f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
+    config = (root / CONFIG_NAME).read_text(encoding="utf-8")
+    # Whatever gradebook the course uses (maybe a company PostgreSQL), this copy uses its own.
+    config += f"\n# Added by `course demo`: this folder's own gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n"
+    (course_dir / CONFIG_NAME).write_text(config, encoding="utf-8")
+    for index, name in enumerate(names):
+        run_nbgrader(["generate_assignment", name, "--force"], course_dir, course_dir)
+        with Gradebook(db_url) as gb:
+            gb.update_or_create_assignment(name, duedate=deadline(index).replace(tzinfo=None))
+        if on_released:
+            on_released(name)
+    return CourseSettings.load(course_dir)
+
+
+def enrol(settings: CourseSettings, learners: list[synthetic.Learner]) -> None:
+    with Gradebook(settings.db_url) as gb:
+        for ln in learners:
+            gb.update_or_create_student(ln.id, first_name=ln.first_name, last_name=ln.last_name)
+
+
+def hand_in(root: Path, settings: CourseSettings, names: list[str], learners: list[synthetic.Learner],
+            seed: int) -> None:
+    """Every learner's notebook for every module, in submitted/ (see course.cohort)."""
+    for index, name in enumerate(names):
+        synthetic.write_submissions(root, settings.root, name, learners, deadline(index), seed)
+
+
+def submitted_learners(course_dir: Path, assignment: str) -> list[str]:
+    return sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}") if p.is_dir())
+
+
+def autograde_with_nbgrader(course_dir: Path, assignment: str) -> None:
+    """`nbgrader autograde ASSIGNMENT`. nbgrader exits non-zero when one notebook cannot
+    be read but grades the others: that is only an error if a submission is missing from
+    the gradebook afterwards."""
+    settings = CourseSettings.load(course_dir)
+    try:
+        run_nbgrader(["autograde", assignment, "--force"], course_dir, course_dir)
+    except CourseError as error:
+        with Gradebook(settings.db_url) as gb:
+            missing = [ln for ln in submitted_learners(course_dir, assignment)
+                       if not _in_gradebook(gb, assignment, ln)]
+        if missing:
+            raise error
+
+
+def _in_gradebook(gb: Gradebook, assignment: str, learner: str) -> bool:
+    try:
+        gb.find_submission(assignment, learner)
+    except MissingEntry:
+        return False
+    return True
+
+
+def fast_grader() -> Callable[[Path, str], object] | None:
+    """`course grade` (course.grading: fast, sandboxed, same gradebook and autograded/
+    notebooks as nbgrader) as a function of (course folder, assignment), if installed."""
+    try:
+        from .grading.command import grade
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("course.grading"):
+            raise
+        return None
+    return lambda course_dir, assignment: grade(course_dir, [assignment], progress=False)
+
+
+def grade_assignment(course_dir: Path, assignment: str) -> str:
+    """Grade every submission of `assignment` into the gradebook and autograded/.
+    Returns the name of the grader used."""
+    grader = fast_grader()
+    if grader is not None:
+        grader(course_dir, assignment)
+        return "course grade"
+    autograde_with_nbgrader(course_dir, assignment)
+    return "nbgrader autograde"
+
+
+def ungradable(course_dir: Path, assignment: str, notebook: str) -> list[str]:
+    return [ln for ln in submitted_learners(course_dir, assignment)
+            if not (course_dir / "autograded" / ln / assignment / f"{notebook}.ipynb").is_file()]
+
+
+def build_cohort_course(root: Path, course_dir: Path, learners: list[synthetic.Learner],
+                        names: list[str] | None = None, seed: int = 7,
+                        grader: Callable[[Path, str], object] = grade_assignment) -> CourseSettings:
+    """A graded course in `course_dir`: release, enrol, hand in, grade. For the demo and tests."""
+    names = names if names is not None else assignments(root)
+    settings = prepare_course(root, course_dir, names)
+    enrol(settings, learners)
+    hand_in(root, settings, names, learners, seed)
+    for name in names:
+        grader(course_dir, name)
+    return settings
+
+
+def _with_progress(progress, task, count: Callable[[], int], work: Callable[[], object]):
+    """Run `work` in a thread and advance `task` to `count()` while it runs."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        while not future.done():
+            progress.update(task, completed=count())
+            time.sleep(0.3)
+        result = future.result()
+    progress.update(task, completed=count())
+    return result
+
+
+def run_demo(root: Path, dest: Path, n_learners: int = DEFAULT_LEARNERS, seed: int = 7, console=None,
+             names: list[str] | None = None) -> dict:
+    """The whole demo; returns where each result is and how long each step took."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn)
+
+    if n_learners < MIN_LEARNERS:
+        raise CourseError(f"--learners must be at least {MIN_LEARNERS}.")
+    console = console or Console()
+    names = names or assignments(root)
+    if not names:
+        raise CourseError("source/ holds no module yet: nothing to demonstrate.")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    reset_folder(dest, root)
+    learners = synthetic.make_learners(n_learners, seed)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        t = time.perf_counter()
+        task = progress.add_task("Releasing modules (nbgrader)", total=len(names))
+        settings = prepare_course(root, dest, names, on_released=lambda _: progress.advance(task))
+        timings["release"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        enrol(settings, learners)
+        hand_in(root, settings, names, learners, seed)
+        timings["cohort"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        graders = set()
+        for name in names:
+            notebook = source_notebook(root, name).stem
+            task = progress.add_task(f"Grading {name}", total=len(learners))
+            done = lambda name=name: sum(1 for ln in learners if (dest / "autograded" / ln.id / name).exists())
+            graders.add(_with_progress(progress, task, done, lambda name=name: grade_assignment(dest, name)))
+            damaged = len(ungradable(dest, name, notebook))
+            progress.update(task, completed=len(learners),
+                            description=f"Graded {name}" + (f" ({damaged} unreadable)" if damaged else ""))
+        timings["grading"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        task = progress.add_task("Feedback, exports, report, certificates", total=4)
+        cohort, _ = load_cohort(dest, settings=settings)
+        feedback = write_feedback(cohort, settings.feedback_dir)
+        progress.advance(task)
+        exports = dest / "exports"
+        files = [write_export(cohort, exports / "grades.csv"),
+                 write_export(cohort, exports / "grades.json", "json"),
+                 write_export(cohort, exports / "grades-pseudonymized.csv", pseudonymize=True)]
+        progress.advance(task)
+        report = write_report(cohort, dest / "report")
+        progress.advance(task)
+        certificates = write_certificates(cohort, dest / "certificates")
+        progress.advance(task)
+        timings["outputs"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    return {"dest": dest, "modules": names, "learners": len(learners), "graders": sorted(graders),
+            "feedback": feedback, "exports": files, "report": report, "certificates": certificates,
+            "cohort": cohort, "timings": timings}
+
+
+def print_summary(outcome: dict, console, root: Path) -> None:
+    from rich.table import Table
+
+    from .trainer.report import cohort_statistics
+
+    dest: Path = outcome["dest"]
+    rel = (lambda p: p.relative_to(root) if p.is_relative_to(root) else p)
+    stats = cohort_statistics(outcome["cohort"])
+    table = Table(title=f"course demo: {outcome['learners']} learners, {len(outcome['modules'])} module(s), "
+                        f"graded with {', '.join(outcome['graders'])}", show_lines=False)
+    table.add_column("result")
+    table.add_column("where", overflow="fold")
+    table.add_row("course folder (nbgrader: gradebook.db, release/, submitted/, autograded/)", str(rel(dest)))
+    table.add_row(f"feedback pages ({len(outcome['feedback'])})",
+                  f"{rel(dest / 'feedback')}/<learner>/<module>/index.html")
+    for path in outcome["exports"]:
+        table.add_row(f"export: {path.name}", str(rel(path)))
+    table.add_row("cohort report (open in a browser)", str(rel(outcome["report"])))
+    table.add_row(f"certificates ({len(outcome['certificates'])} learners passed every module)",
+                  f"{rel(dest / 'certificates')}/<learner>.html")
+    console.print(table)
+    hardest = stats["hardest"]
+    if hardest:
+        console.print(f"Hardest exercise: {hardest['assignment']} #{hardest['number']} "
+                      f"“{hardest['title']}”: {100 * hardest['success_rate']:.0f} % got it right.")
+    t = outcome["timings"]
+    per_module = (t["release"] + t["grading"]) / len(outcome["modules"])
+    console.print(f"Took {t['total']:.0f} s (release {t['release']:.0f} s, grading {t['grading']:.0f} s, "
+                  f"outputs {t['outputs']:.0f} s): about {per_module:.0f} s per module for "
+                  f"{outcome['learners']} learners.")
+    console.print(f"Run any trainer command on the demo: COURSE_DIR={rel(dest)} course report "
+                  f"(or export, feedback, certificates --verify {rel(dest / 'certificates')}/<learner>.html).")
+    console.print("Open the course as a learner: make lab (JupyterLab on your own copy of release/ in workspace/).")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    root = find_root()
+    dest = Path(args.dir).resolve() if args.dir else root / "demo"
+    console = Console()
+    names = resolve_assignments(root, args.modules) if args.modules else None
+    outcome = run_demo(root, dest, args.learners, args.seed, console, names)
+    print_summary(outcome, console, root)
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "demo", help="run the whole trainer workflow on a synthetic cohort (make demo)",
+        description="In a fresh folder (default: demo/, git-ignored, wiped and recreated on each run): "
+                    "release every module, enrol a synthetic cohort (invented names, one empty, one late, "
+                    "one damaged and one hostile notebook), grade it, then write feedback pages, exports "
+                    "(CSV, JSON, pseudonymized CSV), the cohort report and certificates.")
+    p.add_argument("--dir", metavar="DIR", help="where to build the demo course (default: demo/)")
+    p.add_argument("--learners", type=int, default=DEFAULT_LEARNERS, metavar="N",
+                   help=f"cohort size (default: {DEFAULT_LEARNERS}; at least {MIN_LEARNERS})")
+    p.add_argument("--seed", type=int, default=7, help="seed of the synthetic cohort (default: 7)")
+    p.add_argument("--modules", nargs="+", metavar="NN", help="only these modules (default: every module)")
+    p.set_defaults(func=cmd_demo)

@@ -1,0 +1,149 @@
+"""`course certificates`: an HTML certificate for every learner who passed every module,
+and `--verify FILE` to check that a certificate is genuine and unchanged.
+
+A certificate carries its data (learner, modules, scores, date) in a JSON block and a
+verification hash: HMAC-SHA256 of that data keyed with the course secret, so only the
+course folder that issued it can make or check one. Verifying recomputes the hash and
+renders the page again from the data: changing the hash, the data or the visible text
+is detected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from ..coursedir import CourseError, find_root
+from .pages import esc, number, page, write
+from .results import PASS_FRACTION, Cohort, load_cohort
+from .secret import course_secret, keyed_hash
+
+COURSE_TITLE = "Social media, professional and private: running your accounts well"
+_DATA_BLOCK = re.compile(r'<script type="application/json" id="certificate-data">(.*?)</script>', re.S)
+
+STYLE = """
+body { font-family: Georgia, "Times New Roman", serif; color: #1d2430; margin: 0; background: #f3f5f9; }
+.sheet { max-width: 46rem; margin: 2rem auto; background: white; border: 6px double #3b6fb6;
+         padding: 2.5rem 3rem; text-align: center; }
+h1 { font-size: 2rem; letter-spacing: .05em; margin: 0 0 1rem; }
+.course { font-size: 1.3rem; font-style: italic; } .name { font-size: 1.8rem; margin: 1rem 0; }
+table { margin: 1rem auto; border-collapse: collapse; font-family: system-ui, sans-serif; font-size: .95rem; }
+td, th { padding: .25rem .8rem; border-bottom: 1px solid #d9dee7; text-align: left; }
+td.num { text-align: right; }
+.verify { font-family: ui-monospace, monospace; font-size: .75rem; color: #5b6473; word-break: break-all; }
+"""
+
+
+def _canonical(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def certificate_hash(key: bytes, data: dict) -> str:
+    return keyed_hash(key, "certificate:" + _canonical(data))
+
+
+def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) -> dict:
+    learner = next(ln for ln in cohort.learners if ln.id == learner_id)
+    modules = []
+    for module in cohort.modules:
+        result = cohort.result(learner_id, module)
+        modules.append({"assignment": module.name, "title": module.title,
+                        "score": result.auto_score, "max_score": module.auto_max})
+    return {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
+            "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
+
+
+def render(data: dict, verification: str) -> str:
+    """The certificate page; the same data and hash always give the same text."""
+    embedded = json.dumps({"data": data, "verification": verification}, sort_keys=True, ensure_ascii=True)
+    # Inside <script>, "</" would end the block: a name cannot close it.
+    embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    rows = "".join(f"<tr><td>{esc(m['assignment'])}</td><td>{esc(m['title'])}</td>"
+                   f"<td class=\"num\">{number(m['score'])} / {number(m['max_score'])}</td></tr>"
+                   for m in data["modules"])
+    body = (f"<div class=\"sheet\"><h1>Certificate of completion</h1>"
+            f"<p class=\"course\">{esc(data['course'])}</p><p>awarded to</p>"
+            f"<p class=\"name\">{esc(data['learner_name'])}</p>"
+            f"<p>who passed every module of the course, each with at least {PASS_FRACTION:.0%} of its "
+            f"automatically checked points:</p><table><tr><th>Module</th><th>Title</th><th>Points</th></tr>"
+            f"{rows}</table><p>Issued on {esc(data['date'])}</p>"
+            f"<p class=\"verify\">Learner id {esc(data['learner_id'])} · verification "
+            f"{esc(verification)}<br>To check this certificate, the course's trainer runs "
+            f"<code>course certificates --verify FILE</code> in the course folder.</p></div>\n"
+            f"<script type=\"application/json\" id=\"certificate-data\">{embedded}</script>")
+    return page(f"Certificate · {data['learner_name']}", body, style=STYLE)
+
+
+def write_certificates(cohort: Cohort, out_dir: Path, issued: date | None = None,
+                       title: str = COURSE_TITLE) -> list[Path]:
+    """One certificate per learner who passed every module of the gradebook."""
+    key = course_secret(cohort.settings.root)
+    issued = issued or date.today()
+    written = []
+    for learner in cohort.learners:
+        if not cohort.passed_all(learner.id):
+            continue
+        data = certificate_data(cohort, learner.id, issued, title)
+        written.append(write(out_dir / f"{learner.id}.html", render(data, certificate_hash(key, data))))
+    return written
+
+
+def verify(path: Path, root: Path) -> tuple[bool, str]:
+    """(genuine?, why) for a certificate file, with the secret of the course at `root`."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"Cannot read {path}: {exc}") from None
+    found = _DATA_BLOCK.search(text)
+    if not found:
+        return False, "it holds no certificate data: it is not a certificate of this course."
+    try:
+        block = json.loads(found.group(1))
+        data, claimed = block["data"], str(block["verification"])
+    except (ValueError, KeyError, TypeError):
+        return False, "its certificate data is damaged."
+    expected = certificate_hash(course_secret(root), data)
+    if not hmac.compare_digest(expected, claimed):
+        return False, ("its verification hash does not match its data: it was changed, or another "
+                       "course folder (another secret) issued it.")
+    if render(data, claimed) != text:
+        return False, "its visible text was changed after it was issued."
+    names = ", ".join(m["assignment"] for m in data["modules"])
+    return True, f"{data['learner_name']} ({data['learner_id']}) passed {names}; issued {data['date']}."
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    root = find_root()
+    if args.verify:
+        ok, why = verify(Path(args.verify), root)
+        print(f"{'GENUINE' if ok else 'NOT GENUINE'}: {args.verify}: {why}")
+        return 0 if ok else 1
+    try:
+        issued = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        raise CourseError(f"--date {args.date!r} is not a date like 2026-12-15.") from None
+    cohort, _ = load_cohort(root)
+    out_dir = Path(args.output) if args.output else root / "build" / "certificates"
+    written = write_certificates(cohort, out_dir, issued, args.title)
+    print(f"{len(written)} of {len(cohort.learners)} learner(s) passed every module "
+          f"({', '.join(m.name for m in cohort.modules)}): certificates in {out_dir}/")
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "certificates", help="write a certificate per learner who passed every module, or verify one",
+        description="Write <learner>.html for every learner who passed every graded module (at least "
+                    f"{PASS_FRACTION:.0%} of each module's auto-graded points). Each certificate carries a "
+                    "verification hash: HMAC-SHA256 over the learner id, modules, scores and date, keyed "
+                    "with the course secret (.course-secret). --verify FILE checks one.")
+    p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/certificates/)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of issue (default: today)")
+    p.add_argument("--title", default=COURSE_TITLE, help="course title on the certificates")
+    p.add_argument("--verify", metavar="FILE", help="check that FILE is a genuine, unchanged certificate "
+                                                     "of this course (exit 0 if so, 1 if not)")
+    p.set_defaults(func=cmd_certificates)

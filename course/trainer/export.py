@@ -1,0 +1,144 @@
+"""`course export`: every learner's points, exercise by exercise, as CSV or JSON.
+
+nbgrader's CSV export has totals only and does not quote fields (a name with a comma
+breaks the row). Here the CSV is written by the csv module (RFC 4180 quoting), one row
+per learner and one column per exercise, with per-module totals and the pass flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from ..coursedir import find_root
+from .pages import number
+from .results import PASS_RULE, Cohort, load_cohort
+from .secret import course_secret, pseudonym
+
+MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed")
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
+    """One dict per learner: identity, then each module's exercises, totals and pass flag.
+    With `pseudonymize`, the id is replaced by a keyed pseudonym and names are left out."""
+    key = course_secret(cohort.settings.root) if pseudonymize else None
+    records = []
+    for learner in cohort.learners:
+        if key is not None:
+            record: dict = {"id": pseudonym(key, learner.id)}
+        else:
+            record = {"id": learner.id, "first_name": learner.first_name, "last_name": learner.last_name}
+        modules = {}
+        for module in cohort.modules:
+            sub = cohort.submission(learner.id, module.name)
+            result = cohort.result(learner.id, module)
+            modules[module.name] = {
+                "status": result.status,
+                "exercises": {e.grade_id: (sub.scores.get(e.grade_id) if sub and sub.graded else None)
+                              for e in module.exercises},
+                "auto_score": result.auto_score,
+                "auto_max": module.auto_max,
+                "manual_score": result.manual_score,
+                "manual_max": module.manual_max,
+                "late": bool(sub and sub.seconds_late > 0),
+                "passed": result.passed,
+            }
+        record["modules"] = modules
+        record["modules_passed"] = sum(m["passed"] for m in modules.values())
+        record["passed_all"] = cohort.passed_all(learner.id)
+        records.append(record)
+    if pseudonymize:
+        # Sorted by pseudonym, so the row order does not give the ids' order away.
+        records.sort(key=lambda r: r["id"])
+    return records
+
+
+def csv_columns(cohort: Cohort, pseudonymize: bool = False) -> list[str]:
+    columns = ["id"] if pseudonymize else ["id", "first_name", "last_name"]
+    for module in cohort.modules:
+        columns += [f"{module.name}/{e.grade_id}" for e in module.exercises]
+        columns += [f"{module.name}/{f}" for f in MODULE_FIELDS]
+    return columns + ["modules_passed", "passed_all"]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, float):
+        return number(value, 2)
+    return str(value)
+
+
+def to_csv(cohort: Cohort, pseudonymize: bool = False) -> str:
+    columns = csv_columns(cohort, pseudonymize)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in learner_records(cohort, pseudonymize):
+        flat = {k: v for k, v in record.items() if k != "modules"}
+        for name, m in record["modules"].items():
+            flat.update({f"{name}/{gid}": s for gid, s in m["exercises"].items()})
+            flat.update({f"{name}/{f}": m[f] for f in MODULE_FIELDS})
+        writer.writerow([_cell(flat.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def to_json(cohort: Cohort, pseudonymize: bool = False) -> str:
+    data = {
+        "course_id": cohort.settings.course_id,
+        "pass_rule": PASS_RULE,
+        "pseudonymized": pseudonymize,
+        "modules": [{"assignment": m.name, "title": m.title, "auto_max": m.auto_max, "manual_max": m.manual_max,
+                     "exercises": [{"grade_id": e.grade_id, "title": e.title, "max_score": e.max_score,
+                                    "auto_graded": e.auto_graded} for e in m.exercises]}
+                    for m in cohort.modules],
+        "learners": learner_records(cohort, pseudonymize),
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_export(cohort: Cohort, path: Path, fmt: str = "csv", pseudonymize: bool = False) -> Path:
+    text = to_csv(cohort, pseudonymize) if fmt == "csv" else to_json(cohort, pseudonymize)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    return path
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    cohort, _ = load_cohort(find_root())
+    if args.output:
+        path = write_export(cohort, Path(args.output), args.format, args.pseudonymize)
+        print(f"Wrote {len(cohort.learners)} learner(s) to {path}", file=sys.stderr)
+    else:
+        text = to_csv(cohort, args.pseudonymize) if args.format == "csv" else to_json(cohort, args.pseudonymize)
+        sys.stdout.write(text)
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export", help="export every learner's points per exercise (CSV or JSON)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Export the gradebook: one row per learner, one column per exercise "
+                    "(<assignment>/<grade_id>), then per module: auto_score, auto_max, manual_score, "
+                    "status, late and passed; then modules_passed and passed_all.\n\n"
+                    f"Pass rule: {PASS_RULE}. A manually graded cell is blank until a trainer "
+                    "grades it (in nbgrader's formgrader); its points appear in manual_score.\n\n"
+                    "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.")
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+    p.add_argument("--pseudonymize", action="store_true",
+                   help="replace each learner id by a stable pseudonym (HMAC-SHA256 of the id, keyed with "
+                        "the course secret in .course-secret, created on first use) and leave names out")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_export)

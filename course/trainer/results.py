@@ -1,0 +1,414 @@
+"""A graded cohort as plain Python objects, read from the nbgrader gradebook and the
+autograded notebooks.
+
+Feedback, export, report and certificates all read results through `load_cohort`, so
+they agree on every number. Two rules live here because every output depends on them:
+
+- the pass rule (`PASS_FRACTION` of a module's auto-graded points, as the CNIL and
+  SensCyber certificates do); manually graded cells (written reflections) are reported
+  but do not count towards passing, so a learner never waits for a trainer to pass;
+- nothing a hidden test contains may leave this module: `HiddenText.withhold` drops any
+  text (failure message, answer) that quotes a line of a hidden test, because learner
+  code can raise an error whose message is the test cell's own source.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from traitlets.config.loader import PyFileConfigLoader
+
+from ..coursedir import CONFIG_NAME, CourseError
+
+PASS_FRACTION = 0.8
+PASS_RULE = ("a module is passed with at least 80 % of its auto-graded points; manually graded "
+             "cells (written reflections) are shown but do not count towards passing")
+
+_HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*$(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$",
+                            re.M | re.S)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Shorter lines (a closing bracket, `else:`) occur in ordinary text too.
+_MIN_HIDDEN_LINE = 10
+_MAX_MESSAGE = 600
+_MAX_ANSWER = 300
+
+
+@dataclass(frozen=True)
+class CourseSettings:
+    """Where one course keeps its gradebook and grading output (from its nbgrader_config.py)."""
+    root: Path
+    course_id: str
+    db_url: str
+    autograded_dir: Path
+    feedback_dir: Path
+
+    @classmethod
+    def load(cls, root: Path) -> "CourseSettings":
+        root = Path(root).resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise CourseError(f"{root} has no {CONFIG_NAME}: run this command inside the course folder.")
+        config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        course = config.CourseDirectory
+        return cls(
+            root=root,
+            course_id=str(course.get("course_id", "")),
+            db_url=str(course.get("db_url", "") or f"sqlite:///{root / 'gradebook.db'}"),
+            autograded_dir=root / str(course.get("autograded_directory", "autograded")),
+            feedback_dir=root / str(course.get("feedback_directory", "feedback")),
+        )
+
+
+@dataclass(frozen=True)
+class Exercise:
+    assignment: str
+    grade_id: str
+    number: int                # 1-based, in notebook order among graded cells
+    title: str                 # the heading of the narrative just before the exercise
+    max_score: float
+    auto_graded: bool          # False: a written answer a trainer grades
+    answer_cell: str | None    # grade_id of the learner's answer cell, if any
+
+
+@dataclass
+class Module:
+    name: str                  # the nbgrader assignment
+    title: str
+    notebook: str
+    duedate: datetime | None   # naive UTC, as nbgrader stores it
+    exercises: list[Exercise]
+
+    @property
+    def auto_exercises(self) -> list[Exercise]:
+        return [e for e in self.exercises if e.auto_graded]
+
+    @property
+    def auto_max(self) -> float:
+        return sum(e.max_score for e in self.auto_exercises)
+
+    @property
+    def manual_max(self) -> float:
+        return sum(e.max_score for e in self.exercises if not e.auto_graded)
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    first_name: str
+    last_name: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.id
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a learner wrote in an answer cell, read without running it."""
+    kind: str    # value (a literal), expression, blank (still `...`), unreadable
+    text: str    # the value as Python writes it, or the expression's text
+
+
+@dataclass
+class Submission:
+    learner: str
+    assignment: str
+    timestamp: datetime | None
+    seconds_late: float
+    graded: bool                               # False: the notebook could not be run (damaged file)
+    scores: dict[str, float | None]            # grade_id -> points; None: not graded (yet)
+    messages: dict[str, str] = field(default_factory=dict)   # test grade_id -> why it lost points
+    answers: dict[str, Answer] = field(default_factory=dict)  # answer grade_id -> answer
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    status: str                 # graded, not submitted, could not be graded
+    auto_score: float | None
+    auto_max: float
+    manual_score: float | None  # None while a written answer waits for a trainer
+    manual_max: float
+    passed: bool
+
+    @property
+    def percent(self) -> float | None:
+        if self.auto_score is None or not self.auto_max:
+            return None
+        return 100.0 * self.auto_score / self.auto_max
+
+
+@dataclass
+class Cohort:
+    settings: CourseSettings
+    modules: list[Module]
+    learners: list[Learner]
+    submissions: dict[tuple[str, str], Submission]  # (learner id, assignment) -> submission
+
+    def module(self, name: str) -> Module:
+        for m in self.modules:
+            if m.name == name:
+                return m
+        raise CourseError(f"Assignment {name!r} is not in the gradebook; grade it first "
+                          f"(graded: {', '.join(m.name for m in self.modules) or 'none'}).")
+
+    def submission(self, learner_id: str, assignment: str) -> Submission | None:
+        return self.submissions.get((learner_id, assignment))
+
+    def result(self, learner_id: str, module: Module) -> ModuleResult:
+        sub = self.submission(learner_id, module.name)
+        if sub is None:
+            return ModuleResult("not submitted", None, module.auto_max, None, module.manual_max, False)
+        if not sub.graded:
+            return ModuleResult("could not be graded", None, module.auto_max, None, module.manual_max, False)
+        auto = sum(sub.scores.get(e.grade_id) or 0.0 for e in module.auto_exercises)
+        manual_scores = [sub.scores.get(e.grade_id) for e in module.exercises if not e.auto_graded]
+        manual = None if any(s is None for s in manual_scores) else sum(manual_scores)
+        passed = auto >= PASS_FRACTION * module.auto_max - 1e-9
+        return ModuleResult("graded", auto, module.auto_max, manual, module.manual_max, passed)
+
+    def passed_all(self, learner_id: str) -> bool:
+        return bool(self.modules) and all(self.result(learner_id, m).passed for m in self.modules)
+
+
+class HiddenText:
+    """The lines of a course's hidden tests, to keep them out of everything we write."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.lines = set()
+        for text in texts:
+            for region in _HIDDEN_REGION.findall(text):
+                for line in region.splitlines():
+                    squeezed = _squeeze(line)
+                    if len(squeezed) >= _MIN_HIDDEN_LINE:
+                        self.lines.add(squeezed)
+
+    def quoted_in(self, text: str) -> bool:
+        squeezed = _squeeze(text)
+        return any(line in squeezed for line in self.lines)
+
+    def withhold(self, text: str, instead: str) -> str:
+        return instead if self.quoted_in(text) else text
+
+
+def _squeeze(text: str) -> str:
+    # Whitespace-blind, so re-indenting a stolen line does not get it through.
+    return re.sub(r"\s+", "", text)
+
+
+WITHHELD_MESSAGE = ("This check failed. (Its message quoted the check itself, so it is not shown: "
+                    "ask your trainer.)")
+WITHHELD_ANSWER = "(not shown: it quotes the course's checks)"
+
+
+def read_answer(cell_source: str) -> Answer:
+    """The learner's answer: the right-hand side of the last assignment in the cell."""
+    code = cell_source[:20_000]
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return Answer("unreadable", "(this cell has a typo Python cannot read)")
+    assigns = [n for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    if not assigns:
+        return Answer("unreadable", "(no answer written as `name = value`)")
+    node = assigns[-1].value
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        text = ast.get_source_segment(code, node) or ast.unparse(node)
+        return Answer("expression", _shorten(" ".join(text.split()), _MAX_ANSWER))
+    if value is Ellipsis:
+        return Answer("blank", "(not answered)")
+    if isinstance(value, (set, frozenset)):
+        return Answer("value", _shorten("{" + ", ".join(sorted(map(repr, value))) + "}", _MAX_ANSWER))
+    return Answer("value", _shorten(repr(value), _MAX_ANSWER))
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first_line(markdown: str) -> str:
+    for line in markdown.splitlines():
+        line = line.strip().lstrip("#>").strip().replace("**", "").replace("__", "")
+        if line:
+            return _shorten(line, 120)
+    return ""
+
+
+def failure_message(outputs: list) -> str | None:
+    """The plain-language message of a failed test cell, from its error output."""
+    for out in outputs:
+        if out.get("output_type") != "error":
+            continue
+        ename, evalue = out.get("ename", ""), _ANSI.sub("", str(out.get("evalue", ""))).strip()
+        if ename in ("AnswerError", "AssertionError") and evalue:
+            return _shorten(evalue, _MAX_MESSAGE)
+        if ename in ("AnswerError", "AssertionError"):
+            return "This check failed; reread the exercise and your answer."
+        if ename == "NameError":
+            return _shorten(f"Python does not know a name used here ({evalue}). Run your answer cell "
+                            "(and the cells above it), check the spelling, then try again.", _MAX_MESSAGE)
+        return _shorten(f"The check could not run: {ename}: {evalue}. Check your answer cell, "
+                        "run it again, then rerun this check.", _MAX_MESSAGE)
+    return None
+
+
+def _graded_cells_in_order(source_nb: nbformat.NotebookNode | None, grade_ids: set[str]) -> list[str]:
+    if source_nb is None:
+        return sorted(grade_ids)
+    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in source_nb.cells]
+    known = [g for g in order if g in grade_ids]
+    return known + sorted(grade_ids - set(known))
+
+
+def _titles_and_answers(source_nb: nbformat.NotebookNode | None, solution_cells: set[str]) -> tuple[dict, dict]:
+    """For each graded cell: the heading of the narrative before it, and the answer
+    cell it tests (`answer_x` for `test_x`, else the nearest answer cell above it)."""
+    titles: dict[str, str] = {}
+    answer_of: dict[str, str] = {}
+    if source_nb is None:
+        return titles, answer_of
+    last_markdown, last_answer = "", None
+    for cell in source_nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if cell.cell_type == "markdown" and not meta.get("grade") and not meta.get("solution"):
+            # The nearest heading names the exercise best ("### Exercise 2: ..."); a cell
+            # without one is still better than nothing.
+            headings = [ln for ln in cell.source.splitlines() if ln.lstrip().startswith("#")]
+            if headings:
+                last_markdown = _first_line(headings[-1])
+            elif not last_markdown:
+                last_markdown = _first_line(cell.source)
+            continue
+        if gid in solution_cells and cell.cell_type == "code":
+            last_answer = gid
+            titles.setdefault(gid, last_markdown)
+        if meta.get("grade"):
+            titles[gid] = last_markdown
+            if cell.cell_type == "code" and not meta.get("solution"):
+                paired = "answer_" + gid[len("test_"):] if gid.startswith("test_") else None
+                answer_of[gid] = paired if paired in solution_cells else last_answer
+    return titles, answer_of
+
+
+def _source_notebook(root: Path, assignment: str, notebook: str) -> nbformat.NotebookNode | None:
+    path = root / "source" / assignment / f"{notebook}.ipynb"
+    if not path.is_file():
+        return None
+    return nbformat.read(str(path), as_version=4)
+
+
+def _module_title(source_nb: nbformat.NotebookNode | None, assignment: str) -> str:
+    if source_nb is not None:
+        if source_nb.metadata.get("title"):
+            return str(source_nb.metadata["title"])
+        for cell in source_nb.cells:
+            if cell.cell_type == "markdown" and _first_line(cell.source):
+                return _first_line(cell.source)
+    return assignment
+
+
+def load_cohort(root: Path, assignments: list[str] | None = None,
+                settings: CourseSettings | None = None) -> tuple[Cohort, HiddenText]:
+    """Every learner, module and submission of the course at `root`.
+
+    `assignments`: only these (default: every assignment in the gradebook)."""
+    settings = settings or CourseSettings.load(root)
+    sqlite_file = settings.db_url.removeprefix("sqlite:///") if settings.db_url.startswith("sqlite:///") else None
+    if sqlite_file and not Path(sqlite_file).is_file():
+        # Opening a missing SQLite gradebook would quietly create an empty one.
+        raise CourseError(f"No gradebook at {sqlite_file}: release and grade the cohort first "
+                          "(`course grade` or `nbgrader autograde`), or try `course demo`.")
+    modules: list[Module] = []
+    hidden_sources: list[str] = []
+    submissions: dict[tuple[str, str], Submission] = {}
+    with Gradebook(settings.db_url) as gb:
+        known = sorted(a.name for a in gb.assignments)
+        wanted = assignments if assignments is not None else known
+        missing = [a for a in wanted if a not in known]
+        if missing:
+            raise CourseError(f"No grades for {', '.join(missing)} in the gradebook ({settings.db_url}): "
+                              "grade the cohort first (`course grade` or `nbgrader autograde`).")
+        learners = [Learner(s.id, s.first_name or "", s.last_name or "") for s in gb.students]
+        learners.sort(key=lambda ln: ln.id)
+        for name in wanted:
+            assignment = gb.find_assignment(name)
+            if len(assignment.notebooks) != 1:
+                raise CourseError(f"{name} has {len(assignment.notebooks)} notebooks in the gradebook; "
+                                  "this course expects one notebook per assignment.")
+            nb = assignment.notebooks[0]
+            source_nb = _source_notebook(settings.root, name, nb.name)
+            hidden_sources += [c.source or "" for c in nb.source_cells]
+            if source_nb is not None:
+                hidden_sources += [c.source for c in source_nb.cells]
+            solution_cells = {c.name for c in nb.solution_cells}
+            titles, answer_of = _titles_and_answers(source_nb, solution_cells)
+            grade_cells = {g.name: g for g in nb.grade_cells}
+            exercises = []
+            for number, gid in enumerate(_graded_cells_in_order(source_nb, set(grade_cells)), start=1):
+                cell = grade_cells[gid]
+                auto = cell.cell_type == "code" and gid not in solution_cells
+                exercises.append(Exercise(name, gid, number, titles.get(gid) or gid.replace("_", " "),
+                                          float(cell.max_score), auto, answer_of.get(gid) if auto else None))
+            modules.append(Module(name, _module_title(source_nb, name), nb.name, assignment.duedate, exercises))
+        hidden = HiddenText(hidden_sources)
+
+        for module in modules:
+            for learner in learners:
+                try:
+                    sub = gb.find_submission(module.name, learner.id)
+                except MissingEntry:
+                    continue
+                submissions[(learner.id, module.name)] = _read_submission(settings, gb, sub, module, hidden)
+    return Cohort(settings, modules, learners, submissions), hidden
+
+
+def _read_submission(settings: CourseSettings, gb: Gradebook, sub, module: Module,
+                     hidden: HiddenText) -> Submission:
+    by_id = {e.grade_id: e for e in module.exercises}
+    scores: dict[str, float | None] = {}
+    for snb in sub.notebooks:
+        for grade in snb.grades:
+            ex = by_id.get(grade.name)
+            if ex is None:
+                continue
+            if ex.auto_graded:
+                scores[grade.name] = grade.manual_score if grade.manual_score is not None else grade.auto_score
+            else:
+                scores[grade.name] = grade.manual_score
+    path = settings.autograded_dir / sub.student.id / module.name / f"{module.notebook}.ipynb"
+    nb = None
+    if path.is_file():
+        try:
+            nb = nbformat.read(str(path), as_version=4)
+        except Exception:  # a damaged autograded file reads as "could not be graded"
+            nb = None
+    auto_scores = [scores.get(e.grade_id) for e in module.auto_exercises]
+    graded = nb is not None and not (auto_scores and all(s is None for s in auto_scores))
+    result = Submission(sub.student.id, module.name, sub.timestamp, float(sub.total_seconds_late or 0.0),
+                        graded, scores)
+    if nb is None:
+        return result
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade_id")}
+    for ex in module.auto_exercises:
+        if ex.answer_cell and ex.answer_cell in cells:
+            answer = read_answer(cells[ex.answer_cell].source)
+            result.answers[ex.answer_cell] = (Answer("unreadable", WITHHELD_ANSWER)
+                                              if hidden.quoted_in(answer.text) else answer)
+        score = scores.get(ex.grade_id)
+        if score is not None and score >= ex.max_score:
+            continue
+        cell = cells.get(ex.grade_id)
+        message = failure_message(cell.get("outputs", [])) if cell is not None else None
+        if message is None:
+            message = "This exercise did not get full marks; reread the question and your answer."
+        result.messages[ex.grade_id] = hidden.withhold(message, WITHHELD_MESSAGE)
+    return result

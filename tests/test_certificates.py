@@ -1,0 +1,128 @@
+"""`course certificates`: certificates exactly for the learners who passed every module,
+and `--verify` accepts a genuine one and rejects any change or another course's."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from course.cli import main
+from course.cohort import make_learners
+from course.coursedir import assignments
+from course.demo import autograde_with_nbgrader, build_cohort_course
+from course.trainer.certificates import verify, write_certificates
+from course.trainer.results import load_cohort
+from course.trainer.secret import SECRET_NAME
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_ASSIGNMENTS = assignments(ROOT)[:2]
+pytestmark = pytest.mark.xdist_group("trainer_certificates")
+graded_cohort = pytest.mark.assignment
+ISSUED = date(2026, 12, 20)
+TRICKY_NAME = "Doe </script><script>alert(1)</script>"
+
+
+@pytest.fixture(scope="session")  # built once, even when xdist interleaves files
+def course(tmp_path_factory):
+    learners = make_learners(6)
+    late = next(ln for ln in learners if ln.kind == "late")  # answers everything right, so passes
+    late.last_name = TRICKY_NAME
+    settings = build_cohort_course(ROOT, tmp_path_factory.mktemp("certificates-course"), learners,
+                                   TEST_ASSIGNMENTS, grader=autograde_with_nbgrader)
+    cohort, _ = load_cohort(settings.root)
+    out = tmp_path_factory.mktemp("certificates")
+    written = write_certificates(cohort, out, ISSUED)
+    return {"settings": settings, "learners": learners, "out": out, "written": written, "late": late}
+
+
+def passed_every_module(db_url: str, learner_id: str) -> bool:
+    with Gradebook(db_url) as gb:
+        for name in TEST_ASSIGNMENTS:
+            notebook = gb.find_assignment(name).notebooks[0]
+            solutions = {c.name for c in notebook.solution_cells}
+            auto = [c for c in notebook.grade_cells if c.cell_type == "code" and c.name not in solutions]
+            scores = [gb.find_grade(c.name, notebook.name, name, learner_id).auto_score for c in auto]
+            if any(s is None for s in scores) or sum(scores) < 0.8 * sum(c.max_score for c in auto):
+                return False
+    return True
+
+
+def tampered(course, tmp_path, change) -> Path:
+    original = course["out"] / f"{course['late'].id}.html"
+    copy = tmp_path / "certificate.html"
+    copy.write_text(change(original.read_text(encoding="utf-8")), encoding="utf-8")
+    return copy
+
+
+@graded_cohort
+def test_certificates_go_to_exactly_the_learners_who_passed_everything(course):
+    expected = {ln.id for ln in course["learners"] if passed_every_module(course["settings"].db_url, ln.id)}
+    assert expected and len(expected) < len(course["learners"]), "the cohort should mix passes and fails"
+    assert {p.stem for p in course["written"]} == expected
+
+
+@graded_cohort
+def test_a_certificate_names_the_course_modules_date_and_hash(course):
+    page = (course["out"] / f"{course['late'].id}.html").read_text(encoding="utf-8")
+    assert "Certificate of completion" in page and ISSUED.isoformat() in page
+    for name in TEST_ASSIGNMENTS:
+        assert name in page
+    assert re.search(r"verification [0-9a-f]{64}", page)
+    # A name cannot close the data block or add a script.
+    assert "<script>alert" not in page and page.count("<script") == 1
+
+
+@graded_cohort
+def test_verify_accepts_a_genuine_certificate(course, monkeypatch, capsys):
+    path = course["out"] / f"{course['late'].id}.html"
+    ok, why = verify(path, course["settings"].root)
+    assert ok, why
+    monkeypatch.setenv("COURSE_DIR", str(course["settings"].root))
+    assert main(["certificates", "--verify", str(path)]) == 0
+    assert "GENUINE" in capsys.readouterr().out
+
+
+@graded_cohort
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda t: t.replace("2026-12-20", "2026-12-21"), id="date-everywhere"),
+    pytest.param(lambda t: t.replace("<p class=\"name\">", "<p class=\"name\">Dr "), id="visible-name"),
+    pytest.param(lambda t: re.sub(r'"score": [0-9.]+', '"score": 99.0', t, count=1), id="score-in-data"),
+    pytest.param(lambda t: re.sub(r'"verification": "([0-9a-f])', lambda m: '"verification": "'
+                                  + ("0" if m.group(1) != "0" else "1"), t), id="hash"),
+    pytest.param(lambda t: re.sub(r"<script.*</script>", "", t, flags=re.S), id="no-data"),
+])
+def test_verify_rejects_a_modified_certificate(course, tmp_path, monkeypatch, capsys, change):
+    path = tampered(course, tmp_path, change)
+    assert path.read_text(encoding="utf-8") != (course["out"] / f"{course['late'].id}.html").read_text(encoding="utf-8")
+    ok, why = verify(path, course["settings"].root)
+    assert not ok
+    monkeypatch.setenv("COURSE_DIR", str(course["settings"].root))
+    assert main(["certificates", "--verify", str(path)]) == 1
+    assert "NOT GENUINE" in capsys.readouterr().out
+
+
+@graded_cohort
+def test_another_course_secret_rejects_it(course, tmp_path):
+    other = tmp_path / "other-course"
+    shutil.copytree(course["settings"].root / "source", other / "source")
+    shutil.copy(course["settings"].root / "nbgrader_config.py", other / "nbgrader_config.py")
+    assert not (other / SECRET_NAME).exists()
+    ok, _ = verify(course["out"] / f"{course['late'].id}.html", other)
+    assert not ok
+
+
+@graded_cohort
+def test_the_data_block_holds_what_the_page_shows(course):
+    page = (course["out"] / f"{course['late'].id}.html").read_text(encoding="utf-8")
+    block = json.loads(re.search(r'id="certificate-data">(.*?)</script>', page, re.S).group(1))
+    data = block["data"]
+    assert data["learner_id"] == course["late"].id and data["learner_name"].endswith(TRICKY_NAME)
+    assert [m["assignment"] for m in data["modules"]] == TEST_ASSIGNMENTS
+    assert all(m["score"] >= 0.8 * m["max_score"] for m in data["modules"])
+    assert data["date"] == ISSUED.isoformat()
