@@ -2,7 +2,7 @@
 
 `plot_tone_timeline` puts every post on a timeline, one row per network, coloured by tone,
 so the distance between the professional persona (LinkedIn, calm) and the private one
-(X, TikTok, Instagram: sometimes angry or crude, sometimes public) is visible at a glance.
+(X and TikTok: sometimes angry or crude, and public) is visible at a glance.
 It draws what the data says and decides nothing: spotting the clashes is the learner's job.
 """
 

@@ -54,3 +54,16 @@ def test_accounts_hold_each_audit_case():
     assert (acc["mfa"] == "none").any()
     assert (acc["recovery_emails"] == "work").any()
     assert (acc["oldest_session_days"] > 90).any() and (acc["oldest_session_days"] <= 90).any()
+
+
+def test_persona_posts_are_realistic_and_agree_with_the_profile_except_where_planted():
+    posts = load("persona_posts")
+    profile = dict(load("persona_profile").values)
+    # Alex's Instagram is a private account: its audience cannot be "public" post by post.
+    assert not ((posts["network"] == "Instagram") & (posts["audience"] == "public")).any()
+    # The anniversary post matches the profile's years of experience: not a contradiction.
+    assert profile["experience"].startswith("8 years")
+    assert posts.loc[posts["text"].str.contains("first pallet count"), "text"].str.startswith("Eight years").all()
+    # Each planted contradiction (job title, availability, language claim) is in exactly one post.
+    for words in ["junior planner", "Anyone hiring", "German lessons"]:
+        assert posts["text"].str.contains(words).sum() == 1, words

@@ -50,7 +50,7 @@ POSTS = [
     ("LinkedIn", "public", "professional", True, "Our new cross-dock in Lyon cut average delivery time by 11%. Proud of the planning team."),
     ("LinkedIn", "public", "professional", True, "Sharing a good read on demand forecasting after two volatile years. Worth ten minutes."),
     ("LinkedIn", "connections", "professional", True, "Great panel at the regional logistics fair today, thanks to everyone who stopped by our stand."),
-    ("LinkedIn", "public", "friendly", True, "Ten years since my first pallet count. Thank you to the mentors who taught me to love spreadsheets."),
+    ("LinkedIn", "public", "friendly", True, "Eight years since my first pallet count. Thank you to the mentors who taught me to love spreadsheets."),
     ("LinkedIn", "public", "professional", True, "Norda Logistics is hiring two planners in Lyon: message me if you know someone good."),
     ("LinkedIn", "connections", "professional", True, "Presented our route-optimisation pilot to the board. Next step: rollout in Q3."),
     ("LinkedIn", "public", "humorous", False, "Marathon done. My legs are filing a complaint with HR."),
@@ -64,9 +64,10 @@ POSTS = [
     ("Facebook", "friends", "professional", True, "New article on the Norda blog about peak-season planning, please read and comment."),
     ("Facebook", "public", "friendly", True, "Happy to share that I am now a junior planner in the Norda Logistics night team. New shifts, new colleagues!"),
     ("Facebook", "friends", "humorous", False, "Tried to assemble a wardrobe without the instructions. The wardrobe won."),
-    # Instagram: private life, one public crude post
+    # Instagram: a private account (approved followers), Close Friends for stories
     ("Instagram", "followers", "friendly", False, "Sunrise over the Alps from the hut, worth the 5 a.m. start."),
-    ("Instagram", "public", "crude", False, "4 a.m., 6 shots down, who needs a liver anyway #wasted"),
+    # a TikTok video, listed here so that the seeded dates stay as they were
+    ("TikTok", "public", "crude", False, "4 a.m., 6 shots down, who needs a liver anyway #wasted"),
     ("Instagram", "followers", "humorous", False, "Three months of German lessons and I still cannot order a coffee in Berlin."),
     ("Instagram", "close_friends", "friendly", False, "Moving day done, thank you to the best friends in the world."),
     ("Instagram", "followers", "friendly", True, "Team building at the warehouse: we won the forklift slalom."),
