@@ -75,3 +75,23 @@ def release(root: Path, names: list[str] | None = None, check_only: bool = False
                     shutil.rmtree(target)
                 shutil.copytree(fresh / name, target)
     return changed
+
+
+def publish_to_exchange(root: Path, names: list[str] | None = None) -> list[str]:
+    """Copy release/<name>/ to the nbgrader exchange (`nbgrader release_assignment`), so
+    learners on a shared JupyterHub fetch it from Nbgrader > Assignment List. The exchange
+    is nbgrader's `c.Exchange.root` (default /srv/nbgrader/exchange) and the course is
+    `c.CourseDirectory.course_id`, both from nbgrader_config.py."""
+    names = names or assignments(root)
+    for name in names:
+        if not (root / "release" / name).is_dir():
+            raise CourseError(f"release/{name}/ does not exist: run `course release {name}` first.")
+        try:
+            # --force: a trainer re-releasing a corrected module replaces the old copy.
+            run_nbgrader(["release_assignment", name, "--force"], root, root)
+        except CourseError as err:
+            raise CourseError(
+                f"Could not release {name} to the nbgrader exchange. Check c.Exchange.root in "
+                f"nbgrader_config.py (the folder must exist and be writable by you and readable "
+                f"by learners) and that c.CourseDirectory.course_id is set.\n{err}") from err
+    return names

@@ -32,6 +32,7 @@ from conftest import ROOT
 from course.coursedir import run_nbgrader
 from course.demo import prepare_course
 from course.gradebook import cell_scores
+from course.release import publish_to_exchange
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -89,7 +90,7 @@ def classroom(tmp_path_factory):
     exchange_config = f"\nc.Exchange.root = {str(exchange)!r}\n"
     with open(trainer / "nbgrader_config.py", "a", encoding="utf-8") as f:
         f.write(exchange_config)
-    run_nbgrader(["release_assignment", MODULE, "--force"], trainer, trainer)
+    publish_to_exchange(trainer, [MODULE])  # what `course release --exchange` does
 
     # The learner's Jupyter knows the exchange and the course, nothing of the trainer's folder.
     jupyter_config = tmp / "jupyter-config"

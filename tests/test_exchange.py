@@ -1,0 +1,38 @@
+"""`course release --exchange`: the released module reaches nbgrader's exchange, where
+learners fetch it (the browser test fetches it from JupyterLab)."""
+
+import pytest
+from conftest import ROOT
+
+from course.coursedir import CourseError
+from course.demo import prepare_course
+from course.release import publish_to_exchange
+
+MODULE = "00-getting-started"
+
+
+@pytest.fixture
+def course_with_exchange(tmp_path):
+    course = tmp_path / "course"
+    prepare_course(ROOT, course, [MODULE])
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as f:
+        f.write(f"\nc.Exchange.root = {str(exchange)!r}\n")
+    return course, exchange
+
+
+def test_release_reaches_the_exchange(course_with_exchange):
+    course, exchange = course_with_exchange
+    assert publish_to_exchange(course, [MODULE]) == [MODULE]
+    outbound = exchange / "social-media-accounts" / "outbound" / MODULE
+    assert (outbound / f"{MODULE}.ipynb").read_bytes() == (course / "release" / MODULE / f"{MODULE}.ipynb").read_bytes()
+    # A second release (a corrected module) replaces the first instead of failing.
+    publish_to_exchange(course, [MODULE])
+
+
+def test_an_unreleased_module_is_explained(course_with_exchange):
+    course, _ = course_with_exchange
+    (course / "source" / "01-x").mkdir()
+    with pytest.raises(CourseError, match=r"run `course release 01-x` first"):
+        publish_to_exchange(course, ["01-x"])
