@@ -6,7 +6,9 @@ exercise that changes its copy cannot change anyone else's.
 
 from __future__ import annotations
 
+import csv
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 
@@ -24,3 +26,12 @@ def load(name: str) -> pd.DataFrame:
     """Data set `name` as a DataFrame (text columns stay text: no NaN for empty cells)."""
     with resources.as_file(path(name)) as p:
         return pd.read_csv(p, keep_default_na=False)
+
+
+def write_csv(out: Path, rows: list[dict], fieldnames: list[str] | None = None) -> None:
+    """Write `rows` to `out` the way every make_*.py script does: UTF-8, "\\n" line ends
+    (the same bytes on every OS, so regenerating a data set leaves git clean)."""
+    with Path(out).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fieldnames or list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)

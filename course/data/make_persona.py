@@ -23,10 +23,11 @@ persona_profile.csv columns
 
 from __future__ import annotations
 
-import csv
 import random
 from datetime import date, timedelta
 from pathlib import Path
+
+from course.data import write_csv
 
 SEED = 20261124
 HERE = Path(__file__).parent
@@ -102,17 +103,10 @@ def make_posts(rng: random.Random) -> list[dict]:
             for i, (d, n, a, t, w, lk, tx) in enumerate(dated, start=1)]
 
 
-def write(path: Path, rows: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def main() -> None:
     posts = make_posts(random.Random(SEED))
-    write(POSTS_OUT, posts)
-    write(PROFILE_OUT, [{"field": f, "value": v} for f, v in PROFILE])
+    write_csv(POSTS_OUT, posts)
+    write_csv(PROFILE_OUT, [{"field": f, "value": v} for f, v in PROFILE])
     print(f"wrote {len(posts)} posts to {POSTS_OUT} and {len(PROFILE)} profile fields to {PROFILE_OUT}")
 
 

@@ -24,9 +24,10 @@ module 5 source notebook only, not here.
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
+
+from course.data import write_csv
 
 SEED = 20261105
 HERE = Path(__file__).parent
@@ -219,10 +220,7 @@ INTERNAL = [
 
 
 def write(name: str, rows: list[dict]) -> None:
-    with (HERE / name).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(HERE / name, rows)
     print(f"wrote {len(rows)} rows to {HERE / name}")
 
 

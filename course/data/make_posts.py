@@ -16,9 +16,10 @@ Columns
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
+
+from course.data import write_csv
 
 SEED = 20261123
 OUT = Path(__file__).with_name("posts.csv")
@@ -76,10 +77,7 @@ def make_rows(rng: random.Random) -> list[dict]:
 
 def main() -> None:
     rows = make_rows(random.Random(SEED))
-    with OUT.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["post_id", "text", "topic", "about"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(OUT, rows, ["post_id", "text", "topic", "about"])
     print(f"wrote {len(rows)} posts to {OUT}")
 
 
