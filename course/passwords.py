@@ -54,12 +54,15 @@ def generate_passphrase(words: int, rng: random.Random, separator: str = "-") ->
 
 
 # (id, kind, how many symbols, alphabet): the sample the entropy exercise works on.
+# Chosen so that length visibly beats variety: G2 mixes every character type but is
+# short; G5 is lower case only but long. G4 is one of the CNIL's examples of 80 bits
+# (14 letters and digits); G3, two characters shorter, falls below.
 _SAMPLE = [
-    ("G1", "digits", 6, "digits"),
-    ("G2", "password", 10, "lowercase"),
+    ("G1", "PIN", 6, "digits"),
+    ("G2", "password", 8, "all printable"),
     ("G3", "password", 12, "letters and digits"),
-    ("G4", "password", 12, "all printable"),
-    ("G5", "password", 16, "letters"),
+    ("G4", "password", 14, "letters and digits"),
+    ("G5", "password", 20, "lowercase"),
     ("G6", "passphrase", 4, "words"),
     ("G7", "passphrase", 7, "words"),
 ]
@@ -80,6 +83,12 @@ def sample_passwords(seed: int = 2026) -> pd.DataFrame:
         rows.append({"id": pid, "kind": kind, "secret": secret, "length": length,
                      "alphabet": alphabet, "alphabet_size": size})
     return pd.DataFrame(rows)
+
+
+# Passwords Alex is thinking of using (module 4): some are on the bundled breach list,
+# some are not; the learner finds out which, by fingerprint.
+CANDIDATES: tuple[str, ...] = ("Soleil2024", "P@ssw0rd", "Marseille13", "Camille1234",
+                               "Norda2026!", "tulip-anchor-violin-gravel-orbit-nine")
 
 
 def sha1_hex(text: str) -> str:

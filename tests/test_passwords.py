@@ -71,3 +71,18 @@ def test_entropy_chart_draws_one_line_per_alphabet_with_the_random_password_form
         assert math.isclose(y[-1], 16 * math.log2(len(chars)))
     thresholds = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if len(ln.get_xdata()) == 2)
     assert thresholds == sorted(passwords.CNIL_THRESHOLDS.values())
+
+
+def test_candidates_mix_listed_and_unlisted_passwords():
+    # The breach exercise needs both answers to occur, and no duplicate to count twice.
+    listed = [passwords.sha1_hex(p) in passwords.breached_hashes() for p in passwords.CANDIDATES]
+    assert any(listed) and not all(listed)
+    assert len(set(passwords.CANDIDATES)) == len(passwords.CANDIDATES)
+
+
+def test_sample_shows_length_beating_variety():
+    # The notebook's point: a long lower-case password beats a short one that mixes every type.
+    table = passwords.sample_passwords().set_index("id")
+    bits = table["length"] * table["alphabet_size"].map(math.log2)
+    assert table.loc["G2", "alphabet"] == "all printable" and table.loc["G5", "alphabet"] == "lowercase"
+    assert bits["G5"] > bits["G2"]
