@@ -18,9 +18,10 @@ Columns
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
+
+from course.data import write_csv
 
 SEED = 20261123
 OUT = Path(__file__).with_name("accounts.csv")
@@ -54,10 +55,7 @@ def make_rows(rng: random.Random) -> list[dict]:
 
 def main() -> None:
     rows = make_rows(random.Random(SEED))
-    with OUT.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(OUT, rows)
     print(f"wrote {len(rows)} accounts to {OUT}")
 
 
