@@ -33,6 +33,11 @@ def cmd_release(args: argparse.Namespace) -> int:
         return 0
     for name in names:
         print(f"{'updated  ' if name in changed else 'unchanged'} release/{name}/")
+    if args.exchange:
+        from .release import publish_to_exchange
+
+        for name in publish_to_exchange(root, names):
+            print(f"released {name} to the nbgrader exchange: learners can fetch it now")
     return 0
 
 
@@ -75,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="assignment folder name or its number (e.g. 01); default: all")
     p.add_argument("--check", action="store_true",
                    help="change nothing; exit 1 if release/ differs from what source/ gives")
+    p.add_argument("--exchange", action="store_true",
+                   help="also copy the release to the nbgrader exchange (c.Exchange.root in "
+                        "nbgrader_config.py), where learners fetch it from JupyterLab")
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("clean", help="strip outputs from notebooks, keeping nbgrader metadata",
