@@ -4,6 +4,7 @@ learners fetch it (the browser test fetches it from JupyterLab)."""
 import pytest
 from conftest import ROOT
 
+from course.cli import main
 from course.coursedir import CourseError
 from course.demo import prepare_course
 from course.release import publish_to_exchange
@@ -27,8 +28,16 @@ def test_release_reaches_the_exchange(course_with_exchange):
     assert publish_to_exchange(course, [MODULE]) == [MODULE]
     outbound = exchange / "social-media-accounts" / "outbound" / MODULE
     assert (outbound / f"{MODULE}.ipynb").read_bytes() == (course / "release" / MODULE / f"{MODULE}.ipynb").read_bytes()
-    # A second release (a corrected module) replaces the first instead of failing.
+
+
+def test_the_command_releases_again_over_an_earlier_copy(course_with_exchange, monkeypatch, capsys):
+    course, exchange = course_with_exchange
+    monkeypatch.setenv("COURSE_DIR", str(course))
     publish_to_exchange(course, [MODULE])
+    # A trainer corrects the module and releases it again: the exchange copy is replaced.
+    assert main(["release", "00", "--exchange"]) == 0
+    assert f"released {MODULE} to the nbgrader exchange" in capsys.readouterr().out
+    assert (exchange / "social-media-accounts" / "outbound" / MODULE / f"{MODULE}.ipynb").is_file()
 
 
 def test_an_unreleased_module_is_explained(course_with_exchange):
