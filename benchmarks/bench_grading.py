@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from course.cohort import summary  # noqa: E402
 from course.coursedir import nbgrader_executable, resolve_assignments, run_nbgrader, tool_env  # noqa: E402
 from course.grading.sample_course import copy_course, db_url_of, make_course, scores  # noqa: E402
 
@@ -55,7 +56,10 @@ def main() -> int:
         for name in names:
             run_nbgrader(["generate_assignment", name, "--force"], course, course, db_url=db_url_of(course))
     notebooks = len(learners) * len(names)
-    print(f"cohort: {len(learners)} learners x {len(names)} assignment(s) = {notebooks} notebooks, in {tmp}")
+    print(f"cohort: {len(learners)} learners x {len(names)} assignment(s) = {notebooks} notebooks "
+          f"(learners by kind: {summary(learners)}), in {tmp}")
+    print(f"assignments: {', '.join(names)}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work slows both sides)")
 
     nbgrader_seconds = sum(
         timed([*nbgrader_executable(), "autograde", name, "--force", f"--CourseDirectory.root={plain}",

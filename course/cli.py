@@ -2,6 +2,8 @@
 
 Each subcommand lives in its own module; this file only wires them to argparse and
 turns known problems (CourseError, NotebookProblem) into a readable message and exit 2.
+A command imports only its own module: `course grade` does not pay for nbformat's or
+the report's imports before it starts grading.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import importlib
 import sys
 from pathlib import Path
 
-from . import notebooks
-
-# Modules that add a subcommand with `add_parser(subparsers)`, in --help order.
-SUBCOMMAND_MODULES = ("grading.command", "trainer.feedback", "trainer.export", "trainer.report",
-                      "trainer.certificates", "demo")
+# Modules that add a subcommand with `add_parser(subparsers)`, in --help order, with the
+# command each adds.
+SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
+                      "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo"}
 from .coursedir import CourseError, find_root, resolve_assignments
 
 
@@ -42,6 +43,8 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from . import notebooks
+
     paths = [Path(p) for p in args.paths] or sorted((find_root() / "source").glob("*/*.ipynb"))
     dirty = []
     for path in paths:
@@ -66,7 +69,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command` (one of SUBCOMMAND_MODULES' commands), only that
+    subcommand's module is imported."""
     parser = argparse.ArgumentParser(
         prog="course",
         description="Release, grade and report on the social-media accounts course (nbgrader).",
@@ -97,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     p.set_defaults(func=cmd_validate)
 
-    for module in SUBCOMMAND_MODULES:
+    for module, name in SUBCOMMAND_MODULES.items():
+        if command is not None and name != command:
+            continue
         try:
             mod = importlib.import_module(f"course.{module}")
         except ModuleNotFoundError as exc:
@@ -108,11 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _known_problem(exc: Exception) -> bool:
+    # NotebookProblem can only be raised once course.notebooks (and nbformat) is imported.
+    notebooks = sys.modules.get("course.notebooks")
+    return isinstance(exc, CourseError) or (notebooks is not None and isinstance(exc, notebooks.NotebookProblem))
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in SUBCOMMAND_MODULES.values() else None
+    args = build_parser(command).parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (CourseError, notebooks.NotebookProblem) as exc:
+    except Exception as exc:
+        if not _known_problem(exc):
+            raise
         print(f"course {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

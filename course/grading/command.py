@@ -115,8 +115,7 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
                     raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)} "
                                       f"(looked in {settings.coursedir.submitted_directory}/<id>/{assignment}/).")
             plans.append((assignment, recorder, learners, {} if force else recorder.previous()))
-        for assignment, recorder, learners, previous in plans:
-            outcomes += _run(settings, writer, recorder, pool, assignment, learners, previous, progress, out)
+        outcomes = _run(settings, writer, pool, plans, progress, out)
     finally:
         if pool is not None:
             pool.close()
@@ -125,19 +124,22 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
     return outcomes
 
 
-def _run(settings, writer, recorder, pool, assignment, learners, previous, progress, out) -> list:
+def _run(settings, writer, pool, plans, progress, out) -> list:
+    """Grade every (assignment, learner) of `plans` through one pipeline: the workers never
+    wait for an assignment to finish before the next one starts."""
     from .prepare import prepare
     from .record import Outcome
 
-    todo = deque(learners)
-    in_flight: dict[str, tuple] = {}
+    todo = deque((assignment, recorder, student, previous)
+                 for assignment, recorder, learners, previous in plans for student in learners)
+    in_flight: dict[tuple, tuple] = {}
     outcomes: list[Outcome] = []
     limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
-    bar = _progress(len(learners), assignment, progress, out)
+    bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
     try:
         while todo or in_flight:
             while todo and len(in_flight) < limit:
-                student = todo.popleft()
+                assignment, recorder, student, previous = todo.popleft()
                 started = time.perf_counter()
                 try:
                     prepared = prepare(writer.gb, settings, assignment, student)
@@ -147,47 +149,51 @@ def _run(settings, writer, recorder, pool, assignment, learners, previous, progr
                                       [{"code": "internal_error", "message": f"{type(exc).__name__}: {exc}"}])
                     recorder._log(outcome)
                     outcomes.append(outcome)
-                    bar.advance()
+                    bar.advance(assignment)
                     continue
                 writer.rollback()  # end the read transaction: never hold the database while grading
                 if recorder.unchanged(previous.get(student), prepared.content_hash, student):
                     writer.rollback()
                     outcomes.append(Outcome(student, assignment, "skipped", content_hash=prepared.content_hash))
-                    bar.advance()
+                    bar.advance(assignment)
                     continue
                 writer.rollback()
                 job = prepared.job(settings)
                 if job is None:
                     outcomes.append(recorder.record(prepared, None, started))
-                    bar.advance()
+                    bar.advance(assignment)
                     continue
-                in_flight[student] = (prepared, started)
-                pool.submit(student, job)
+                key = (assignment, student)
+                in_flight[key] = (recorder, prepared, started)
+                pool.submit(key, job)
             if in_flight:
-                student, result = pool.next_result()
-                prepared, started = in_flight.pop(student)
+                key, result = pool.next_result()
+                recorder, prepared, started = in_flight.pop(key)
                 outcomes.append(recorder.record(prepared, result, started))
-                bar.advance()
+                bar.advance(key[0])
     finally:
         bar.close()
     return outcomes
 
 
 class _progress:
-    def __init__(self, total: int, assignment: str, enabled: bool, out):
+    """One bar per assignment."""
+
+    def __init__(self, totals: list[tuple[str, int]], enabled: bool, out):
         self.bar = None
-        if enabled and total:
+        if enabled and any(total for _, total in totals):
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
             self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), TimeRemainingColumn(), console=Console(file=out), transient=False)
             self.bar.start()
-            self.task = self.bar.add_task(f"grading {assignment}", total=total)
+            self.tasks = {assignment: self.bar.add_task(f"grading {assignment}", total=total)
+                          for assignment, total in totals}
 
-    def advance(self):
+    def advance(self, assignment: str):
         if self.bar:
-            self.bar.advance(self.task)
+            self.bar.advance(self.tasks[assignment])
 
     def close(self):
         if self.bar:
@@ -214,7 +220,16 @@ def summary_table(outcomes: list, assignment: str, seconds: float):
     return table
 
 
+def skip_unused_imports() -> None:
+    """jsonschema, which nbformat imports, builds the grammars of the optional rfc3987_syntax
+    package when it is imported (about 1 s); they serve only FormatChecker's "iri" formats,
+    which neither nbformat nor nbgrader use. Called before they are imported, by the command."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # an import that fails: jsonschema skips it
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
+    skip_unused_imports()
     from rich.console import Console
 
     root = find_root()

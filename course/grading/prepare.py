@@ -110,20 +110,27 @@ class _SharedGradebook:
 
 
 class SourceCells:
-    """The gradebook's source and graded cells of one notebook, read once per run as plain
-    values, answering the look-ups nbgrader's OverwriteCells makes for every cell."""
+    """The gradebook's cells of one notebook (source, graded and solution cells, kernelspec),
+    read once per run as plain values, answering the look-ups nbgrader's OverwriteCells
+    makes for every cell; what every submission is compared with."""
 
     def __init__(self, gb: Gradebook, notebook: str, assignment: str):
         cache = gb.__dict__.setdefault("_course_grade_source_cells", {})  # lives as long as this gradebook
         key = (notebook, assignment)
         if key not in cache:
             nb = gb.find_notebook(notebook, assignment)
-            cache[key] = (
-                {c.name: SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, source=c.source,
-                                         checksum=c.checksum) for c in nb.source_cells},
-                {c.name: SimpleNamespace(name=c.name, max_score=c.max_score) for c in nb.grade_cells},
+            cache[key] = SimpleNamespace(
+                source={c.name: SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, source=c.source,
+                                                checksum=c.checksum) for c in nb.source_cells},
+                graded={c.name: SimpleNamespace(name=c.name, max_score=c.max_score) for c in nb.grade_cells},
+                solutions={c.name for c in nb.solution_cells},
+                kernelspec=nb.kernelspec,
+                released={},  # locked cell -> its source as released (hidden tests removed)
+                order=None,   # grade_ids in the source notebook's order
             )
-        self.source, self.graded = cache[key]
+        self.entry = entry = cache[key]
+        self.source, self.graded, self.solutions, self.kernelspec = (
+            entry.source, entry.graded, entry.solutions, entry.kernelspec)
 
     def find_source_cell(self, name, notebook, assignment):
         try:
@@ -137,6 +144,19 @@ class SourceCells:
         except KeyError:
             raise MissingEntry() from None
 
+    def released_source(self, name: str, hide: ClearHiddenTests) -> str:
+        released = self.entry.released
+        if name not in released:
+            cell = nbformat.NotebookNode(cell_type="code", source=self.source[name].source, metadata={})
+            hide._remove_hidden_test_region(cell)
+            released[name] = cell.source
+        return released[name]
+
+    def source_order(self, settings: Settings, assignment: str, notebook: str) -> list[str]:
+        if self.entry.order is None:
+            self.entry.order = source_order(settings, assignment, notebook, list(self.source))
+        return self.entry.order
+
 
 class SharedOverwriteCells(_SharedGradebook, OverwriteCells):
     def preprocess(self, nb, resources):
@@ -147,7 +167,7 @@ class SharedOverwriteCells(_SharedGradebook, OverwriteCells):
 
 def overwrite_kernelspec(gb: Gradebook, nb, notebook_id: str, assignment_id: str) -> None:
     # nbgrader's OverwriteKernelspec, on the shared session.
-    kernelspec = gb.find_notebook(notebook_id, assignment_id).kernelspec
+    kernelspec = SourceCells(gb, notebook_id, assignment_id).kernelspec
     if kernelspec:
         nb.metadata["kernelspec"] = json.loads(kernelspec)
 
@@ -178,10 +198,8 @@ def restore_missing_cells(gb: Gradebook, nb, notebook_id: str, assignment_id: st
                           order: list[str], overwrite: OverwriteCells) -> list[str]:
     """Put back graded and locked cells the learner deleted, after the nearest earlier
     source cell still present. Answer cells are not put back: no answer scores nothing."""
-    source_nb = gb.find_notebook(notebook_id, assignment_id)
-    source = {c.name: c for c in source_nb.source_cells}
-    grade_cells = {c.name: c for c in source_nb.grade_cells}
-    solutions = {c.name for c in source_nb.solution_cells}
+    cells = SourceCells(gb, notebook_id, assignment_id)
+    source, grade_cells, solutions = cells.source, cells.graded, cells.solutions
     present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
     restored = []
     for position, name in enumerate(order):
@@ -240,10 +258,8 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, Problem | N
 def _repair_flags(gb: Gradebook, nb, notebook_id: str, assignment_id: str) -> list[str]:
     """Put back the nbgrader flags of known cells (grade, solution, locked, points) from the
     gradebook, so a learner cannot turn a test into an ordinary cell by editing metadata."""
-    source_nb = gb.find_notebook(notebook_id, assignment_id)
-    source = {c.name: c for c in source_nb.source_cells}
-    grades = {c.name: c for c in source_nb.grade_cells}
-    solutions = {c.name for c in source_nb.solution_cells}
+    cells = SourceCells(gb, notebook_id, assignment_id)
+    source, grades, solutions = cells.source, cells.graded, cells.solutions
     changed = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader")
@@ -275,9 +291,9 @@ def prepare_notebook(gb: Gradebook, settings: Settings, assignment: str, student
     if problem:
         p.problem = problem
         return p
-    source_nb = gb.find_notebook(name, assignment)
-    known = {c.name for c in source_nb.source_cells}
-    graded_known = {c.name for c in source_nb.grade_cells} | {c.name for c in source_nb.solution_cells}
+    source_cells = SourceCells(gb, name, assignment)
+    known = set(source_cells.source)
+    graded_known = set(source_cells.graded) | source_cells.solutions
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
            if isinstance(c.metadata.get("nbgrader"), dict)]
     ids = [i for i in ids if i]
@@ -299,14 +315,13 @@ def prepare_notebook(gb: Gradebook, settings: Settings, assignment: str, student
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade_id") in known and meta.get("locked"):
-                src = gb.find_source_cell(meta["grade_id"], name, assignment)
-                released = nbformat.v4.new_code_cell(src.source)
-                hide._remove_hidden_test_region(released)
-                if cell.source.strip() not in (src.source.strip(), released.source.strip()):
+                src = source_cells.source[meta["grade_id"]]
+                released = source_cells.released_source(meta["grade_id"], hide)
+                if cell.source.strip() not in (src.source.strip(), released.strip()):
                     tampered.append(meta["grade_id"])
         if tampered:
             p.notes.append(Problem("tampered_cells", "locked cells were edited and have been restored: " + ", ".join(tampered)))
-        order = source_order(settings, assignment, name, [c.name for c in source_nb.source_cells])
+        order = source_cells.source_order(settings, assignment, name)
         positions = [order.index(i) for i in ids if i in order]
         if positions != sorted(positions):
             p.notes.append(Problem("reordered_cells", "graded cells are not in the order of the assignment."))
@@ -332,7 +347,10 @@ def prepare_notebook(gb: Gradebook, settings: Settings, assignment: str, student
 
 
 def assignment_notebooks(gb: Gradebook, assignment: str) -> list[str]:
-    return sorted(n.name for n in gb.find_assignment(assignment).notebooks)
+    cache = gb.__dict__.setdefault("_course_grade_notebooks", {})  # lives as long as this gradebook
+    if assignment not in cache:
+        cache[assignment] = sorted(n.name for n in gb.find_assignment(assignment).notebooks)
+    return cache[assignment]
 
 
 def prepare(gb: Gradebook, settings: Settings, assignment: str, student: str) -> Prepared:

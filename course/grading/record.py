@@ -73,6 +73,20 @@ class GradebookWriter:
         self.gb.close()
 
 
+class _NoCommit:
+    """A session whose commit() does nothing: SaveAutoGrades commits after every cell; its
+    changes are flushed once, when the notebook is done."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
 class _SubmissionRows:
     """The grades and comments of one submitted notebook, loaded in one query each, answering
     the find_grade / find_comment calls nbgrader's SaveAutoGrades makes for every cell."""
@@ -81,7 +95,7 @@ class _SubmissionRows:
         snb = gb.find_submission_notebook(notebook, assignment, student)
         self.grades = {g.name: g for g in snb.grades}
         self.comments = {c.name: c for c in snb.comments}
-        self.db = gb.db
+        self.db = _NoCommit(gb.db)
 
     def find_grade(self, grade_id, notebook, assignment, student):
         return self.grades[grade_id]
@@ -100,7 +114,9 @@ class SharedSaveAutoGrades(SaveAutoGrades):
         self.db_url = resources["nbgrader"]["db_url"]
         self.gradebook = _SubmissionRows(self.gradebook_session, self.notebook_id, self.assignment_id,
                                          self.student_id)
-        return NbGraderPreprocessor.preprocess(self, nb, resources)
+        nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+        self.gradebook_session.db.flush()
+        return nb, resources
 
 
 class SharedAssignLatePenalties(AssignLatePenalties):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import io
 import pickle
 from typing import Any
@@ -58,25 +59,27 @@ def dumps(value: Any) -> bytes:
     return pickle.dumps(value, protocol=5)
 
 
-def free_names(source: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)  # the same test cells come back with every learner
+def free_names(source: str) -> frozenset[str]:
     """Names a cell reads without defining them first (a cell that does not parse reads none)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     loaded, stored = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
-    return loaded - stored
+    return frozenset(loaded - stored)
 
 
-def defined_names(source: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def defined_names(source: str) -> frozenset[str]:
     """Names a cell binds at top level (assignments, imports, defs)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -86,7 +89,7 @@ def defined_names(source: str) -> set[str]:
                 names.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
-    return names
+    return frozenset(names)
 
 
 def describe(type_name: str, name: str) -> str:
