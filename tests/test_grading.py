@@ -186,3 +186,15 @@ def test_without_bubblewrap_it_warns_and_grades_the_same(cohort_course, tmp_path
     assert "WARNING" in said.getvalue() and "resource limits only" in said.getvalue()
     ids = ["learner001", "learner002"]
     assert scores(bare, NAMES[0], ids) == scores(sandboxed, NAMES[0], ids)
+
+
+def test_autograded_notebooks_are_written_as_nbformat_writes_them():
+    from course.grading.record import notebook_json
+
+    nb = nbformat.read(ROOT / "source" / NAMES[1] / f"{NAMES[1]}.ipynb", as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR\nw0", "text/plain": "é\nfigure"}),
+                    nbformat.v4.new_output("stream", text="line 1\nline 2\n")]
+    nb.metadata["widgets"] = {"state": {}}  # transient keys are dropped by both
+    expected = nbformat.writes(nb)
+    assert notebook_json(nb) == expected

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from sqlalchemy.exc import SAWarning
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import BaseCell, Comment, Grade, Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
@@ -87,14 +87,21 @@ class _NoCommit:
         return getattr(self._session, name)
 
 
+def _named_rows(gb: Gradebook, table, condition) -> list:
+    """(cell name, row) of the Grade or Comment rows that meet `condition`, in one query."""
+    return [(name, row) for row, name in
+            gb.db.query(table, BaseCell.name).join(BaseCell, BaseCell.id == table.cell_id).filter(condition)]
+
+
 class _SubmissionRows:
     """The grades and comments of one submitted notebook, loaded in one query each, answering
     the find_grade / find_comment calls nbgrader's SaveAutoGrades makes for every cell."""
 
     def __init__(self, gb: Gradebook, notebook: str, assignment: str, student: str):
         snb = gb.find_submission_notebook(notebook, assignment, student)
-        self.grades = {g.name: g for g in snb.grades}
-        self.comments = {c.name: c for c in snb.comments}
+        # The cell names come in the same query: `grade.name` would load each cell on its own.
+        self.grades = dict(_named_rows(gb, Grade, Grade.notebook_id == snb.id))
+        self.comments = dict(_named_rows(gb, Comment, Comment.notebook_id == snb.id))
         self.db = _NoCommit(gb.db)
 
     def find_grade(self, grade_id, notebook, assignment, student):
@@ -305,7 +312,8 @@ class Recorder:
                 finished.append(p)
             sub = gb.find_submission(prepared.assignment, prepared.student)
             outcome.score, outcome.max_score = sub.score, sub.max_score
-            outcome.cells = {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades}
+            outcome.cells = {name: g.auto_score for name, g in _named_rows(
+                gb, Grade, Grade.notebook_id.in_([nb.id for nb in sub.notebooks]))}
             outcome.reasons = [p.as_dict() for p in problems]
             if any(p.code in FAILURES for p in problems):
                 outcome.status = "failed"
@@ -361,9 +369,8 @@ class Recorder:
                         target.unlink()
                     shutil.copyfile(filename, target)
             for p in finished:
-                # nbformat.writes without its JSON-schema pass: the cells came from nbformat and
-                # the outputs were rebuilt field by field above.
-                (fresh / f"{p.name}.ipynb").write_text(nbformat.v4.nbjson.writes(p.nb), encoding="utf-8")
+                (fresh / f"{p.name}.ipynb").write_text(notebook_json(p.nb), encoding="utf-8")
+                p.nb = None  # notebook_json changed it in place
             for dirpath, _, filenames in os.walk(fresh):
                 for name in filenames:
                     os.chmod(os.path.join(dirpath, name), 0o444)
@@ -384,6 +391,16 @@ class Recorder:
         """Folders a killed run left half-written."""
         for leftover in self.autograded.glob(f"*/.{self.assignment}.*-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def notebook_json(nb) -> str:
+    """What nbformat.writes returns, byte for byte, without its JSON-schema pass (the cells
+    came from nbformat and the outputs were rebuilt field by field) and without its deep
+    copy: the notebook is changed in place and must not be used afterwards."""
+    from nbformat.v4.rwbase import split_lines, strip_transient
+
+    return json.dumps(strip_transient(split_lines(nb)), cls=nbformat.v4.nbjson.BytesEncoder, indent=1,
+                      sort_keys=True, separators=(",", ": "), ensure_ascii=False)
 
 
 def _auto_graded(gb: Gradebook, grade, notebook: str, assignment: str) -> bool:
