@@ -116,26 +116,27 @@ def _in_gradebook(gb: Gradebook, assignment: str, learner: str) -> bool:
     return True
 
 
-def fast_grader() -> Callable[[Path, str], object] | None:
+def fast_grader() -> Callable[[Path, list[str]], object] | None:
     """`course grade` (course.grading: fast, sandboxed, same gradebook and autograded/
-    notebooks as nbgrader) as a function of (course folder, assignment), if installed."""
+    notebooks as nbgrader) as a function of (course folder, assignments), if installed."""
     try:
         from .grading.command import grade
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("course.grading"):
             raise
         return None
-    return lambda course_dir, assignment: grade(course_dir, [assignment], progress=False)
+    return lambda course_dir, names: grade(course_dir, list(names), progress=False)
 
 
-def grade_assignment(course_dir: Path, assignment: str) -> str:
-    """Grade every submission of `assignment` into the gradebook and autograded/.
-    Returns the name of the grader used."""
+def grade_assignments(course_dir: Path, names: list[str]) -> str:
+    """Grade every submission of each assignment into the gradebook and autograded/, with
+    one pool of warm workers for them all. Returns the name of the grader used."""
     grader = fast_grader()
     if grader is not None:
-        grader(course_dir, assignment)
+        grader(course_dir, names)
         return "course grade"
-    autograde_with_nbgrader(course_dir, assignment)
+    for name in names:
+        autograde_with_nbgrader(course_dir, name)
     return "nbgrader autograde"
 
 
@@ -146,26 +147,30 @@ def ungradable(course_dir: Path, assignment: str, notebook: str) -> list[str]:
 
 def build_cohort_course(root: Path, course_dir: Path, learners: list[synthetic.Learner],
                         names: list[str] | None = None, seed: int = 7,
-                        grader: Callable[[Path, str], object] = grade_assignment) -> CourseSettings:
-    """A graded course in `course_dir`: release, enrol, hand in, grade. For the demo and tests."""
+                        grader: Callable[[Path, str], object] | None = None) -> CourseSettings:
+    """A graded course in `course_dir`: release, enrol, hand in, grade (with `grader`, one
+    assignment at a time, or else with grade_assignments). For the demo and tests."""
     names = names if names is not None else assignments(root)
     settings = prepare_course(root, course_dir, names)
     enrol(settings, learners)
     hand_in(root, settings, names, learners, seed)
-    for name in names:
-        grader(course_dir, name)
+    if grader is None:
+        grade_assignments(course_dir, names)
+    else:
+        for name in names:
+            grader(course_dir, name)
     return settings
 
 
-def _with_progress(progress, task, count: Callable[[], int], work: Callable[[], object]):
-    """Run `work` in a thread and advance `task` to `count()` while it runs."""
+def _with_refresh(refresh: Callable[[], object], work: Callable[[], object]):
+    """Run `work` in a thread, calling `refresh` (progress bars) while it runs."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(work)
         while not future.done():
-            progress.update(task, completed=count())
+            refresh()
             time.sleep(0.3)
         result = future.result()
-    progress.update(task, completed=count())
+    refresh()
     return result
 
 
@@ -200,13 +205,15 @@ def run_demo(root: Path, dest: Path, n_learners: int = DEFAULT_LEARNERS, seed: i
         timings["cohort"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        graders = set()
-        for name in names:
-            notebook = source_notebook(root, name).stem
-            task = progress.add_task(f"Grading {name}", total=len(learners))
-            done = lambda name=name: sum(1 for ln in learners if (dest / "autograded" / ln.id / name).exists())
-            graders.add(_with_progress(progress, task, done, lambda name=name: grade_assignment(dest, name)))
-            damaged = len(ungradable(dest, name, notebook))
+        tasks = {name: progress.add_task(f"Grading {name}", total=len(learners)) for name in names}
+
+        def refresh():
+            for name, task in tasks.items():
+                progress.update(task, completed=sum(1 for ln in learners if (dest / "autograded" / ln.id / name).exists()))
+
+        grader = _with_refresh(refresh, lambda: grade_assignments(dest, names))
+        for name, task in tasks.items():
+            damaged = len(ungradable(dest, name, source_notebook(root, name).stem))
             progress.update(task, completed=len(learners),
                             description=f"Graded {name}" + (f" ({damaged} unreadable)" if damaged else ""))
         timings["grading"] = time.perf_counter() - t
@@ -227,7 +234,7 @@ def run_demo(root: Path, dest: Path, n_learners: int = DEFAULT_LEARNERS, seed: i
         progress.advance(task)
         timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
-    return {"dest": dest, "modules": names, "learners": len(learners), "graders": sorted(graders),
+    return {"dest": dest, "modules": names, "learners": len(learners), "graders": [grader],
             "feedback": feedback, "exports": files, "report": report, "certificates": certificates,
             "cohort": cohort, "timings": timings}
 
