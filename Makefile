@@ -42,7 +42,7 @@ lab: $(STAMP)
 	@mkdir -p workspace
 	@for d in release/*/; do n=$$(basename $$d); [ -e workspace/$$n ] || cp -r $$d workspace/$$n; done
 	@echo "Your own copy of the modules is in workspace/ (release/ stays untouched)."
-	$(BIN)/jupyter lab --notebook-dir=workspace
+	JUPYTER_CONFIG_PATH=$(CURDIR)/lab $(BIN)/jupyter lab --notebook-dir=workspace
 
 release: $(STAMP)
 	$(BIN)/course release

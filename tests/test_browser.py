@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def classroom(tmp_path_factory):
 
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
-               JUPYTER_CONFIG_DIR=str(jupyter_config), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTER_CONFIG_DIR=str(jupyter_config), JUPYTER_CONFIG_PATH=str(ROOT / "lab"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), HOME=str(learner))
     env.pop("COURSE_DIR", None)
     log = open(tmp / "lab.log", "w")
@@ -189,6 +191,17 @@ def test_learner_fetches_works_validates_submits_and_is_graded(page, classroom):
     page.goto(f"{url}/lab?token={token}&reset")
     page.wait_for_selector(".lm-MenuBar-itemLabel", state="visible")
     me.shot("lab-opened")
+
+    # The learner's lab (lab/, as in `make lab`) offers the learner's tools, not the trainer's.
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").first.click()
+    expect(page.locator(".lm-Menu-itemLabel", has_text="Assignment List")).to_be_visible()
+    me.shot("learner-menu")
+    assert page.locator(".lm-Menu-itemLabel", has_text="Formgrader").count() == 0
+    assert page.locator(".lm-Menu-itemLabel", has_text="Course List").count() == 0
+    page.keyboard.press("Escape")
+    with pytest.raises(urllib.error.HTTPError) as refused:  # nor is the formgrader served
+        urllib.request.urlopen(f"{url}/formgrader?token={token}", timeout=10)
+    assert refused.value.code == 404
 
     # Fetch the module from nbgrader's Assignments list.
     me.menu("Nbgrader", "Assignment List")
