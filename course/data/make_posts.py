@@ -59,7 +59,7 @@ TOPICS: dict[str, tuple[int, list[tuple[str, str]]]] = {
         ("an internship offer", "Norda Logistics offers a 6-month internship in supply-chain data. Share with students you know!"),
     ]),
     "confidential": (2, [
-        ("a salary negotiation", "Salary review tomorrow. Asking for 8% more, wish me luck!"),
+        ("a price rise not yet announced", "Between us: our delivery prices go up 8% in March, clients will only hear about it next month."),
         ("an unsigned client contract", "Almost there: Bexley Foods should sign the big contract with us next week, still secret."),
         ("the quarter's numbers before they are published", "Our quarterly numbers are much better than the market expects. Results out in two weeks."),
     ]),
