@@ -13,6 +13,8 @@ subclass of str with a doctored `__eq__`, is refused before any comparison is ma
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import PurePath
 from typing import Any, Iterable
 
 __all__ = [
@@ -55,7 +57,26 @@ def _describe(value: Any) -> str:
     for t, word in _TYPE_WORDS.items():
         if kind is t:
             return word.split(",")[0]
-    return f"something of type {kind.__name__}"
+    return _library_word(kind) or f"something of type {kind.__name__}"
+
+
+def _library_word(kind: type) -> str | None:
+    """Plain words for the pandas, numpy and pathlib values learners often end up with.
+    Only the exact type is looked at: a learner's object cannot pretend to be another."""
+    pd, np = sys.modules.get("pandas"), sys.modules.get("numpy")
+    if pd is not None and kind is pd.Series:
+        return "a column of a table (a pandas Series; .tolist() turns it into a list)"
+    if pd is not None and kind is pd.DataFrame:
+        return "a table (a pandas DataFrame)"
+    if np is not None and issubclass(kind, np.bool_):
+        return "a numpy True or False (write bool(...) around it)"
+    if np is not None and issubclass(kind, np.integer):
+        return "a numpy whole number (write int(...) around it)"
+    if np is not None and issubclass(kind, np.floating):
+        return "a numpy number (write float(...) around it)"
+    if issubclass(kind, PurePath):
+        return "a file path (write str(...) around it to get its text)"
+    return None
 
 
 def _fail(message: str) -> None:

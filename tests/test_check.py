@@ -1,5 +1,8 @@
 """The checks test cells use: right answers pass silently, wrong ones explain, tricks fail."""
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -42,6 +45,19 @@ def test_placeholder_says_not_answered():
 def test_wrong_type_is_named_in_plain_words():
     with pytest.raises(AnswerError, match="should be a text in quotes"):
         check.is_type(3, str, "work_network")
+
+
+@pytest.mark.parametrize("value, words", [
+    (pd.Series(["a", "b"]), r"a column of a table \(a pandas Series; \.tolist\(\) turns it into a list\)"),
+    (pd.DataFrame({"a": [1]}), r"a table \(a pandas DataFrame\)"),
+    (np.int64(3), r"a numpy whole number \(write int\(\.\.\.\) around it\)"),
+    (np.float64(0.5), r"a numpy number"),
+    (np.bool_(True), r"a numpy True or False"),
+    (Path("photo.jpg"), r"a file path"),
+])
+def test_library_values_are_named_in_plain_words(value, words):
+    with pytest.raises(AnswerError, match=r"`answer` should be a list in square brackets, like \[\"a\", \"b\"\], but it is " + words):
+        check.is_type(value, list, "answer")
 
 
 @pytest.mark.parametrize("trick", [AlwaysEqual(), SneakyStr("nope")])
