@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -19,3 +20,11 @@ def pytest_collection_modifyitems(items):
         callspec = getattr(item, "callspec", None)
         if callspec and "assignment" in callspec.params:
             item.add_marker(pytest.mark.xdist_group(callspec.params["assignment"]))
+
+
+def missing_tool(message: str) -> None:
+    """A test needs a tool this machine lacks: in CI that is a failure (.ci/run installs
+    every tool), elsewhere a skip that says how to install it."""
+    if os.environ.get("CI"):
+        pytest.fail(message + " In CI it must run: .ci/run installs it.")
+    pytest.skip(message)

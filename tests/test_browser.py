@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, missing_tool
 
 from course.coursedir import run_nbgrader
 from course.demo import prepare_course
@@ -57,9 +57,7 @@ def chromium_path() -> str:
             return shutil.which(candidate)
     message = ("Chromium is not installed. Install Debian's package: sudo apt-get install chromium "
                "(or set COURSE_CHROMIUM to a Chromium executable).")
-    if os.environ.get("CI"):
-        pytest.fail(message + " In CI the browser test must run: .ci/run installs it.")
-    pytest.skip(message)
+    missing_tool(message)
 
 
 def free_port() -> int:

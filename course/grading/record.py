@@ -73,18 +73,12 @@ class GradebookWriter:
         self.gb.close()
 
 
-class _NoCommit:
-    """A session whose commit() does nothing: SaveAutoGrades commits after every cell; its
-    changes are flushed once, when the notebook is done."""
-
-    def __init__(self, session):
-        self._session = session
+class _NoCommit(_DeferredCommit):
+    """The session with commit() doing nothing at all: SaveAutoGrades commits after every
+    cell; its changes are flushed once, when the notebook is done."""
 
     def commit(self):
         pass
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
 
 
 def _named_rows(gb: Gradebook, table, condition) -> list:
