@@ -15,6 +15,7 @@ import string
 
 import pandas as pd
 
+from .charts import for_reading
 from .data import load
 
 # The character sets a password can draw from, smallest first. "all printable" is the
@@ -107,6 +108,7 @@ def breached_hashes() -> set[str]:
 CNIL_THRESHOLDS = {"password alone": 80, "with attempt limits": 50, "device unlock": 13}
 
 
+@for_reading
 def plot_entropy_by_length(max_length: int = 20):
     """A chart of a random password's entropy (bits) as its length grows, one line per
     alphabet, with the CNIL thresholds drawn across. Returns the matplotlib Figure."""

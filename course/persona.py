@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .charts import for_reading
+
 # From the calmest tone to the one that discredits most quickly.
 TONE_ORDER = ["professional", "friendly", "humorous", "angry", "crude"]
 TONE_COLOURS = {"professional": "#1f77b4", "friendly": "#2ca02c", "humorous": "#bcbd22",
@@ -18,6 +20,7 @@ NETWORK_ORDER = ["LinkedIn", "X", "Facebook", "Instagram", "TikTok"]
 PUBLIC = "public"
 
 
+@for_reading
 def plot_tone_timeline(posts: pd.DataFrame):
     """Every post as a dot: date across, network down, colour = tone. Posts anyone can see
     (audience "public") are drawn large with a black edge. Returns the matplotlib Figure.

@@ -48,3 +48,23 @@ def test_does_not_leave_a_figure_open_for_jupyter_to_show_twice():
 def test_refuses_an_empty_table():
     with pytest.raises(ValueError, match="at least one row"):
         charts.grouped_bars(pd.DataFrame(), "t")
+
+
+@pytest.mark.parametrize("execution", ["autograde", "validate"])
+def test_charts_are_not_drawn_while_nbgrader_runs_the_notebook(monkeypatch, execution):
+    from course import passwords, persona
+    from course.data import load
+
+    plt.close("all")
+    monkeypatch.setenv("NBGRADER_EXECUTION", execution)  # what nbgrader sets in the kernel
+    drawn = [charts.grouped_bars(TABLE, "t"), persona.plot_tone_timeline(load("persona_posts")),
+             passwords.plot_entropy_by_length()]
+    for chart in drawn:
+        assert isinstance(chart, charts.ChartNotDrawn)
+        assert "run this cell in your own notebook" in repr(chart)
+    assert plt.get_fignums() == []
+
+
+def test_charts_are_drawn_for_a_person(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert isinstance(charts.grouped_bars(TABLE, "t"), Figure)
