@@ -76,3 +76,27 @@ def grouped_bars(table: pd.DataFrame, title: str, ylabel: str = "number of conta
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+@for_reading
+def weekly_share_bars(weekly_share: pd.Series, title: str = "Work messages sent outside working hours") -> Figure:
+    """One bar per week: the share (0 to 1) of that week's messages sent outside hours,
+    drawn as a percentage, with a line at one third to read the worst weeks against."""
+    import matplotlib.pyplot as plt
+
+    if len(weekly_share) == 0:
+        raise ValueError("weekly_share_bars needs at least one week.")
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(weekly_share)), 4))
+    percent = [100 * float(v) for v in weekly_share.tolist()]
+    ax.bar([str(week) for week in weekly_share.index], percent, color="#c0392b")
+    ax.axhline(100 / 3, color="grey", linestyle="--", linewidth=1)
+    ax.annotate("one third", (len(percent) - 0.5, 100 / 3), xytext=(-4, 3), textcoords="offset points",
+                ha="right", fontsize=8, color="dimgrey")
+    ax.set_title(title)
+    ax.set_xlabel("week")
+    ax.set_ylabel("% of the week's messages")
+    ax.tick_params(axis="x", labelrotation=90)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -14,6 +14,8 @@ from course import charts  # noqa: E402
 TABLE = pd.DataFrame({"work contacts": [21, 6, 0], "private contacts": [11, 25, 3]},
                      index=["linkedin", "facebook", "x"])
 
+WEEKS = pd.Series([0.1, 0.25, 0.4], index=["2026-W39", "2026-W40", "2026-W41"], name="outside_hours")
+
 
 def bar_heights(fig, label):
     ax = fig.axes[0]
@@ -58,7 +60,7 @@ def test_charts_are_not_drawn_while_nbgrader_runs_the_notebook(monkeypatch, exec
     plt.close("all")
     monkeypatch.setenv("NBGRADER_EXECUTION", execution)  # what nbgrader sets in the kernel
     drawn = [charts.grouped_bars(TABLE, "t"), persona.plot_tone_timeline(load("persona_posts")),
-             passwords.plot_entropy_by_length()]
+             passwords.plot_entropy_by_length(), charts.weekly_share_bars(WEEKS)]
     for chart in drawn:
         assert isinstance(chart, charts.ChartNotDrawn)
         assert "run this cell in your own notebook" in repr(chart)
@@ -68,3 +70,15 @@ def test_charts_are_not_drawn_while_nbgrader_runs_the_notebook(monkeypatch, exec
 def test_charts_are_drawn_for_a_person(monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     assert isinstance(charts.grouped_bars(TABLE, "t"), Figure)
+
+
+def test_weekly_share_bars_draw_each_week_as_a_percentage():
+    plt.close("all")
+    fig = charts.weekly_share_bars(WEEKS)
+    ax = fig.axes[0]
+    assert [round(p.get_height(), 6) for p in ax.patches] == [10.0, 25.0, 40.0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(WEEKS.index)
+    assert [round(y, 3) for line in ax.get_lines() for y in line.get_ydata()] == [33.333, 33.333]
+    assert plt.get_fignums() == []
+    with pytest.raises(ValueError, match="at least one week"):
+        charts.weekly_share_bars(WEEKS.iloc[:0])
