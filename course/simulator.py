@@ -4,6 +4,10 @@ One panel per network with the controls that network really has, named as it nam
 a post composer (network, tags, location, photo) and a live view of who can see the post:
 a table and a bar chart per audience group, and the people at risk named.
 
+On Facebook the tag controls follow who owns each setting: the people you tag decide, with
+their own setting, whether their friends are added to your post's audience; your tag review
+only holds the tags that other people add to your posts.
+
 `build_simulator()` returns the widget and never displays it: the notebook does. Everything
 the widget shows comes from `render(settings)`, a plain function of a plain settings dict,
 so it is tested and timed without a browser.
@@ -27,6 +31,18 @@ CAN_SEE_COLOUR = "#c0392b"
 CONNECTED_COLOUR = "#d5d8dc"
 WHO_OPTIONS = [(g.replace("_", " "), g) for g in GROUPS] + \
               [(f"list: {name.replace('_', ' ').title()}", name) for name in FACEBOOK_LISTS]
+# Instagram's "Share to": where the post goes, and whether only Close Friends see it
+# (stories since 2018; feed posts and reels since 2023).
+INSTAGRAM_SHARE_TO = {"feed": ("post", "followers"), "reel": ("reel", "followers"),
+                      "story": ("story", "followers"), "close_friends_feed": ("post", "close_friends"),
+                      "close_friends_reel": ("reel", "close_friends"),
+                      "close_friends_story": ("story", "close_friends")}
+FACEBOOK_TAGS_HELP = (
+    "<small><b>Tags.</b> A tag adds the tagged person to the audience, and their friends too if "
+    "<i>their</i> setting &ldquo;When you're tagged in a post, who do you want to add to the audience "
+    "of the post if they can't already see it?&rdquo; says Friends (Facebook's default). <b>Tag review</b> "
+    "is <i>your</i> setting: it holds the tags other people add to your posts until you approve them, "
+    "not the tags you add yourself.</small>")
 
 
 class VisibilityChart:
@@ -116,7 +132,9 @@ def settings_from_controls(network: str, facebook: dict, instagram: dict, x: dic
     if network == "facebook":
         audience = facebook["audience"]
         settings["audience"] = audience
+        settings["tagged_person_adds"] = facebook["tagged_person_adds"]
         settings["tag_review"] = facebook["tag_review"]
+        settings["tags_by_others"] = list(facebook["tags_by_others"])
         if audience in ("friends_except", "custom"):
             settings["except"] = list(facebook["except"])
         if audience in ("specific_friends", "custom"):
@@ -127,9 +145,7 @@ def settings_from_controls(network: str, facebook: dict, instagram: dict, x: dic
             settings["group_visibility"] = facebook["group_visibility"]
     elif network == "instagram":
         settings["account"] = "private" if instagram["private"] else "public"
-        share_to = instagram["share_to"]
-        settings["format"] = "post" if share_to == "feed" else "story"
-        settings["audience"] = "close_friends" if share_to == "close_friends_story" else "followers"
+        settings["format"], settings["audience"] = INSTAGRAM_SHARE_TO[instagram["share_to"]]
     elif network == "x":
         settings["protected"] = x["protected"]
     elif network == "linkedin":
@@ -164,7 +180,13 @@ class PrivacySimulator(widgets.VBox):
                                              description="Friends except... / Don't share with"),
             "specific": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5, style=wide,
                                                description="Specific friends / Share with / Group members"),
-            "tag_review": widgets.Checkbox(description="Tag review (tags wait for approval)", value=False),
+            "tagged_person_adds": widgets.Dropdown(
+                description="Tagged people's own setting: who a tag adds", style=wide, value="friends",
+                options=[("Friends (Facebook's default)", "friends"), ("Only me", "only_me")]),
+            "tag_review": widgets.Checkbox(description="Your tag review: review tags others add to your posts",
+                                           value=False, style=wide),
+            "tags_by_others": widgets.SelectMultiple(options=[c.name for c in self.contacts.contacts], rows=3,
+                                                     description="A friend tags in your post", style=wide),
             "group_privacy": widgets.Dropdown(options=[("Public", "public"), ("Private", "private")],
                                               value="private", description="Group privacy", style=wide),
             "group_visibility": widgets.Dropdown(options=[("Visible", "visible"), ("Hidden", "hidden")],
@@ -173,7 +195,10 @@ class PrivacySimulator(widgets.VBox):
         self.instagram = {
             "private": widgets.Checkbox(description="Private account", value=False),
             "share_to": widgets.Dropdown(description="Share to", style=wide, value="feed", options=[
-                ("Feed post", "feed"), ("Your story", "story"), ("Close Friends story", "close_friends_story")]),
+                ("Feed post", "feed"), ("Reel", "reel"), ("Your story", "story"),
+                ("Feed post, Close Friends only", "close_friends_feed"),
+                ("Reel, Close Friends only", "close_friends_reel"),
+                ("Story, Close Friends only", "close_friends_story")]),
         }
         self.x = {"protected": widgets.Checkbox(description="Protect your posts", value=False)}
         self.linkedin = {
@@ -189,8 +214,9 @@ class PrivacySimulator(widgets.VBox):
                                          options=[("Everyone", "everyone"), ("Followers", "followers"),
                                                   ("Friends", "friends"), ("Only you", "only_you")]),
         }
-        self.panels = widgets.Stack([widgets.VBox(list(getattr(self, k).values())) for k in NETWORK_NAMES],
-                                    selected_index=0)
+        panels = {k: list(getattr(self, k).values()) for k in NETWORK_NAMES}
+        panels["facebook"].append(widgets.HTML(FACEBOOK_TAGS_HELP))
+        self.panels = widgets.Stack([widgets.VBox(panels[k]) for k in NETWORK_NAMES], selected_index=0)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
         self.image = widgets.Image(format="png")

@@ -3,7 +3,7 @@
 A learner writes a post's settings as a small dict, e.g.
 
     {"network": "facebook", "audience": "friends_except", "except": ["manager"],
-     "tags": ["Anna R."], "tag_review": True}
+     "tags": ["Anna R."], "tagged_person_adds": "only_me"}
 
 and `who_can_see(settings)` answers on Alex Martin's contact network (contacts.csv):
 which contacts can see the post, how many per group, which audiences outside the
@@ -13,12 +13,24 @@ be passed on from there. `explain` says the same in plain words.
 The rules follow the platforms' help centres (2024-2026; see content-facts.md):
 - Facebook: audience Public, Friends, Friends except..., Specific friends, Only me, Custom;
   lists Close Friends, Acquaintances, Restricted (Restricted friends see only Public posts
-  and posts they are tagged in); a tag adds the tagged person and their friends to the
-  audience, unless tag review is on (then only once the tag is approved); groups are
-  Public or Private (Private: only members see posts) and Visible or Hidden (Hidden: only
-  members can find the group; a Public group cannot be hidden).
+  and posts they are tagged in); groups are Public or Private (Private: only members see
+  posts) and Visible or Hidden (Hidden: only members can find the group; a Public group
+  cannot be hidden).
+- Facebook tags ("What is tagging on Facebook and how does it work?": a tagged post "could
+  be visible to the audience you selected plus friends of the tagged person"; the settings
+  are under Settings > Profile and tagging):
+  - a tag adds the tagged person to the audience. Whether it also adds the tagged person's
+    friends is the TAGGED person's setting, "When you're tagged in a post, who do you want
+    to add to the audience of the post if they can't already see it?": Friends (Facebook's
+    default) or Only me ("tagged_person_adds"). The author of the post cannot change it.
+  - "Review tags people add to your posts before the tags appear on Facebook?" (tag
+    review, "tag_review") holds the tags OTHER people add to your posts ("tags_by_others")
+    until you approve them; it does nothing to the tags you add yourself.
+  - "Review posts you're tagged in before the post appears on your profile" (timeline or
+    profile review) keeps posts that others tag you in off your profile until you approve
+    them: it is about your profile, not about who sees your posts, so it is not modelled.
 - Instagram: public or private account (private: approved followers only); Close
-  Friends is an audience for stories.
+  Friends is an audience for stories and, since 2023, for feed posts and reels too.
 - X: public and open to search engines by default; protected posts reach approved
   followers only, stay out of search engines and cannot be reposted.
 - LinkedIn: posts to Anyone or Connections only; public profile visibility off keeps
@@ -32,7 +44,9 @@ cassation, soc., 30 Sept. 2020, n° 19-12.058, "Petit Bateau": a friends-only po
 confidential), and people who saw a post keep what they saw when the settings change.
 
 Simplifications, said once: tags widen the audience only on Facebook (elsewhere a tagged
-person sees a post only if its audience already includes them); a TikTok "friend" is a
+person sees a post only if its audience already includes them); every person tagged in one
+post has the same "tagged_person_adds" setting, and its third choice, Custom (chosen people),
+is left out; a TikTok "friend" is a
 follower Alex knows personally (family, close friend, friend), since contacts.csv does not
 record who Alex follows back; an Instagram Close Friends list defaults to the contacts of
 the close_friend group who follow Alex there.
@@ -40,6 +54,7 @@ the close_friend group who follow Alex there.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -62,7 +77,7 @@ PUBLIC = "the public"
 SEARCH_ENGINES = "search engines"
 LINKEDIN_MEMBERS = "all LinkedIn members"
 TAGGED_FRIENDS = "friends of tagged people"
-TAGGED_FRIENDS_PENDING = "friends of tagged people, once the tag is approved"
+TAGGED_FRIENDS_PENDING = "friends of people tagged by others, once you approve the tag"
 FINDS_GROUP = "people who can find the group"
 OUTSIDE_AUDIENCES = (PUBLIC, SEARCH_ENGINES, LINKEDIN_MEMBERS, TAGGED_FRIENDS,
                      TAGGED_FRIENDS_PENDING, FINDS_GROUP)
@@ -71,7 +86,8 @@ OUTSIDE_AUDIENCES = (PUBLIC, SEARCH_ENGINES, LINKEDIN_MEMBERS, TAGGED_FRIENDS,
 # (None: the platform makes you choose, so the learner must too).
 COMMON_KEYS = ("network", "audience", "tags", "location", "photo")
 NETWORK_KEYS = {
-    "facebook": ("except", "specific", "members", "tag_review", "group_privacy", "group_visibility"),
+    "facebook": ("except", "specific", "members", "tagged_person_adds", "tag_review", "tags_by_others",
+                 "group_privacy", "group_visibility"),
     "instagram": ("account", "format", "close_friends"),
     "x": ("protected",),
     "linkedin": ("public_profile", "show_connections"),
@@ -87,13 +103,16 @@ AUDIENCES = {
 NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X",
                  "linkedin": "LinkedIn", "tiktok": "TikTok"}
 BOOL_KEYS = ("tag_review", "protected", "public_profile", "show_connections", "location", "photo")
-LIST_KEYS = ("tags", "except", "specific", "members", "close_friends")
-CHOICES = {"account": ("public", "private"), "format": ("post", "story"),
+LIST_KEYS = ("tags", "tags_by_others", "except", "specific", "members", "close_friends")
+CHOICES = {"account": ("public", "private"), "format": ("post", "reel", "story"),
+           "tagged_person_adds": ("friends", "only_me"),
            "group_privacy": ("public", "private"), "group_visibility": ("visible", "hidden")}
+FORMAT_WORDS = {"post": "feed post", "reel": "reel", "story": "story"}
 
 
 class SettingsError(ValueError):
-    """Settings the model cannot read; the message says what is wrong and what is allowed."""
+    """Settings the model cannot read. The message is for a learner who does not program:
+    what is wrong, in plain words, and what to write instead."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +167,9 @@ class Settings:
     except_: tuple[str, ...] = ()
     specific: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
+    tagged_person_adds: str = "friends"
     tag_review: bool = False
+    tags_by_others: tuple[str, ...] = ()
     group_privacy: str = "private"
     group_visibility: str = "visible"
     account: str = "public"
@@ -186,9 +207,12 @@ class Visibility:
     def sees(self, who: str) -> bool:
         """True if `who` (a contact's name or id) can see the post, directly or because
         the post is public."""
-        contact = self.contacts.by_name(who) if isinstance(who, str) else None
+        __tracebackhide__ = True  # IPython shows the learner the message, not this function
+        contact = self.contacts.by_name(who) if type(who) is str else None
         if contact is None:
-            raise SettingsError(f"{who!r} is not one of Alex's contacts (see contacts.csv).")
+            names = [c.name for c in self.contacts.contacts]
+            raise SettingsError(f"{_shown(who)} is not one of Alex's contacts.{_did_you_mean(who, names)} "
+                                'Write a name as it is in contacts.csv, in quotes, like "Nora P.".')
         return self.public or any(c.contact_id == contact.contact_id for c in self.viewers)
 
     @property
@@ -242,49 +266,94 @@ def _allowed(values) -> str:
     return ", ".join(f'"{v}"' for v in values)
 
 
+def _shown(value) -> str:
+    """A learner's value as they would write it: texts in double quotes, the rest as Python."""
+    if value is Ellipsis:
+        return "... (not filled in yet)"
+    return f'"{value}"' if type(value) is str else repr(value)
+
+
+def _did_you_mean(value, options) -> str:
+    """' Did you mean "friends"?' when a text is close to one of the options, else ''."""
+    if type(value) is not str:
+        return ""
+    options = list(options)
+    by_norm = {_norm(o): o for o in options}
+    close = difflib.get_close_matches(_norm(value), list(by_norm), n=1, cutoff=0.6)
+    return f' Did you mean "{by_norm[close[0]]}"?' if close else ""
+
+
+_KINDS = {str: "a text in quotes", list: "a list", tuple: "a tuple", dict: "a dictionary",
+          bool: "True or False", int: "a number", float: "a number", set: "a set"}
+
+
+def _kind(value) -> str:
+    if value is Ellipsis:
+        return "still ... (not filled in yet)"
+    if value is None:
+        return "None (empty)"
+    return _KINDS.get(type(value), "something else")
+
+
 def parse_settings(raw: dict, contacts: ContactBook | None = None) -> Settings:
-    """Check a settings dict and return it as Settings; SettingsError says what to fix."""
+    """Check a settings dict and return it as Settings. A SettingsError says, in plain
+    words, what is wrong and what to write instead."""
+    __tracebackhide__ = True  # IPython shows the learner the message, not this function
     if type(raw) is not dict:
-        raise SettingsError('Settings should be a dictionary in curly brackets, like '
-                            '{"network": "facebook", "audience": "friends"}.')
+        raise SettingsError('Write the settings as a dictionary in curly brackets, like '
+                            '{"network": "facebook", "audience": "friends"}; '
+                            f"yours is {_kind(raw)}.")
     odd_keys = [k for k in raw if type(k) is not str]
     if odd_keys:
-        raise SettingsError(f"Setting names are texts in quotes, like \"audience\"; {odd_keys[0]!r} is not.")
+        raise SettingsError(f"The setting name {_shown(odd_keys[0])} is not in quotes. Setting names are "
+                            'texts in quotes, like "audience" in "audience": "friends".')
     if "network" not in raw:
-        raise SettingsError(f'Say which network the post goes to: add "network": one of {_allowed(NETWORK_KEYS)}.')
+        raise SettingsError('The settings do not say which network the post goes to. Add "network" and '
+                            f'one of {_allowed(NETWORK_KEYS)}, like "network": "facebook".')
     network = raw["network"]
     if type(network) is not str or _norm(network) not in NETWORK_KEYS:
-        raise SettingsError(f"Unknown network {network!r}: this simulator knows {_allowed(NETWORK_KEYS)}.")
+        raise SettingsError(f"The network {_shown(network)} is not one this course knows."
+                            f"{_did_you_mean(network, NETWORK_KEYS)} Choose one of "
+                            f'{_allowed(NETWORK_KEYS)}, in quotes, like "network": "facebook".')
     network = _norm(network)
     name = NETWORK_NAMES[network]
     allowed_keys = COMMON_KEYS + NETWORK_KEYS[network]
     for key in raw:
         if key not in allowed_keys:
             keys = [k for k in allowed_keys if not (network == "x" and k == "audience")]
-            raise SettingsError(f'{name} has no setting "{key}". Settings {name} knows: {_allowed(keys)}.')
+            raise SettingsError(f'{name} has no setting "{key}".{_did_you_mean(key, keys)} Remove it, or use '
+                                f"one of the settings {name} has: {_allowed(keys)}.")
     values: dict = {"network": network}
     for key, value in raw.items():
         if key == "network":
             continue
         if key in BOOL_KEYS:
             if type(value) is not bool:
-                raise SettingsError(f'"{key}" should be True or False (no quotes); it is {value!r}.')
+                raise SettingsError(f'"{key}" is a yes-or-no setting, but it is {_shown(value)}. Write True '
+                                    f'or False, with a capital letter and no quotes, like "{key}": True.')
             values[key] = value
         elif key in LIST_KEYS:
             if type(value) not in (list, tuple) or not all(type(v) is str for v in value):
-                raise SettingsError(f'"{key}" should be a list of names in quotes, like ["manager", "Nora P."]; it is {value!r}.')
+                raise SettingsError(f'"{key}" should be a list of names in quotes, in square brackets even '
+                                    f'for one name, like "{key}": ["manager"] or "{key}": ["manager", '
+                                    f'"Nora P."]; it is {_shown(value)}.')
             values[key] = tuple(value)
         elif key in CHOICES:
             if type(value) is not str or _norm(value) not in CHOICES[key]:
-                raise SettingsError(f'"{key}" should be one of {_allowed(CHOICES[key])}; it is {value!r}.')
+                raise SettingsError(f'{_shown(value)} is not a choice for "{key}".'
+                                    f"{_did_you_mean(value, CHOICES[key])} Choose one of "
+                                    f'{_allowed(CHOICES[key])}, like "{key}": "{CHOICES[key][0]}".')
             values[key] = _norm(value)
         elif key == "audience":
             if network == "x":
                 raise SettingsError('X has no audience to choose per post: every post reaches whoever your '
-                                    'account lets in. To keep posts to approved followers, write "protected": True.')
+                                    'account lets in. Remove "audience"; to keep posts to approved '
+                                    'followers, write "protected": True.')
             if type(value) is not str or _norm(value) not in AUDIENCES[network]:
-                raise SettingsError(f"{name} has no audience {value!r}. Audiences on {name}: "
-                                    f"{_allowed(AUDIENCES[network])}.")
+                raise SettingsError(f"The audience {_shown(value)} is not one of {name}'s audiences."
+                                    f"{_did_you_mean(value, AUDIENCES[network])} Choose one of "
+                                    f"{_allowed(AUDIENCES[network])}, in quotes, like "
+                                    f'"audience": "{AUDIENCES[network][1]}".')
             values["audience"] = _norm(value)
     if "except" in values:
         values["except_"] = values.pop("except")
@@ -299,8 +368,9 @@ def _default_audience(values: dict) -> None:
     if "audience" in values:
         return
     if network == "facebook":
-        raise SettingsError(f'Facebook asks for an audience on every post: add "audience": one of '
-                            f"{_allowed(AUDIENCES['facebook'])}.")
+        raise SettingsError('Facebook asks for an audience on every post, and these settings have none. '
+                            f"Add \"audience\" and one of {_allowed(AUDIENCES['facebook'])}, "
+                            'like "audience": "friends".')
     values["audience"] = {"instagram": "followers", "x": "account", "linkedin": "anyone",
                           "tiktok": "followers" if values.get("account") == "private" else "everyone"}[network]
 
@@ -319,8 +389,6 @@ def _check_combination(s: Settings, book: ContactBook) -> None:
             raise SettingsError('A group post needs the group\'s members among your contacts: add "members": [...].')
         if s.group_privacy == "public" and s.group_visibility == "hidden":
             raise SettingsError("A Public Facebook group cannot be Hidden: only Private groups can be hidden.")
-    if s.network == "instagram" and s.audience == "close_friends" and s.format != "story":
-        raise SettingsError('On Instagram, Close Friends is an audience for stories: add "format": "story".')
     if s.network == "tiktok":
         if s.account == "private" and s.audience == "everyone":
             raise SettingsError('A private TikTok account cannot post to "everyone": its audiences are '
@@ -336,10 +404,13 @@ def _check_combination(s: Settings, book: ContactBook) -> None:
         if s.network == network and getattr(s, key) and s.audience not in audiences:
             raise SettingsError(f'"{key.rstrip("_")}" only works with the audience {_allowed(audiences)}; '
                                 f'this post\'s audience is "{s.audience}". Remove it or change the audience.')
-    for who in s.tags:
-        if book.by_name(who) is None:
-            raise SettingsError(f'"tags" names {who!r}: a tag names one person, as in contacts.csv '
-                                '(like "Anna R."), not a group.')
+    names = [c.name for c in book.contacts]
+    for key in ("tags", "tags_by_others"):
+        for who in getattr(s, key):
+            if book.by_name(who) is None:
+                raise SettingsError(f'"{key}" names {_shown(who)}, which is not one of Alex\'s contacts: a tag '
+                                    f"names one person, not a group.{_did_you_mean(who, names)} Write the name "
+                                    'as it is in contacts.csv, like ["Anna R."].')
     for key in ("except_", "specific", "members", "close_friends"):
         for who in getattr(s, key) or ():
             _resolve(who, book, key.rstrip("_"))
@@ -356,9 +427,11 @@ def _resolve(who: str, book: ContactBook, key: str) -> set[str]:
         return {c.contact_id for c in book.contacts if c.facebook_list == token}
     contact = book.by_name(who)
     if contact is None:
-        raise SettingsError(f'"{key}" names {who!r}, which is neither a group ({_allowed(GROUPS)}), '
-                            f"a Facebook list ({_allowed(FACEBOOK_LISTS)}) nor one of Alex's contacts "
-                            f'(a name as in contacts.csv, like "Nora P.").')
+        options = list(GROUPS) + list(FACEBOOK_LISTS) + [c.name for c in book.contacts]
+        raise SettingsError(f'"{key}" names {_shown(who)}, which is neither a group ({_allowed(GROUPS)}), '
+                            f"a Facebook list ({_allowed(FACEBOOK_LISTS)}) nor one of Alex's contacts."
+                            f"{_did_you_mean(who, options)} Write a group, a list or a name as it is in "
+                            'contacts.csv, like "Nora P.".')
     return {contact.contact_id}
 
 
@@ -371,6 +444,7 @@ def _resolve_all(items, book: ContactBook) -> set[str]:
 
 def who_can_see(settings: dict | Settings, contacts: ContactBook | None = None) -> Visibility:
     """Who can see a post published with these settings (a dict as in the module docstring)."""
+    __tracebackhide__ = True  # IPython shows the learner the message, not this function
     book = contacts or alex_contacts()
     s = settings if isinstance(settings, Settings) else parse_settings(settings, book)
     rule = {"facebook": _facebook, "instagram": _instagram, "x": _x,
@@ -425,29 +499,59 @@ def _facebook(s: Settings, book: ContactBook):
         if left_out and a != "only_me":
             notes.append(f"{', '.join(left_out)}: on your Restricted list, sees only Public posts "
                          "and posts you tag them in.")
-    tagged = [c for c in (book.by_name(t) for t in s.tags) if c is not None]
-    if tagged and a != "only_me":
-        reach = sum(c.friend_count for c in tagged)
-        if s.tag_review:
-            outside[TAGGED_FRIENDS_PENDING] = 0 if a == "public" else reach
-            notes.append("Tag review is on: the tag waits for approval before it widens the audience.")
-        else:
-            ids |= {c.contact_id for c in tagged}
-            # A public post already reaches them: counting them again would double-count.
-            outside[TAGGED_FRIENDS] = 0 if a == "public" else reach
+    _facebook_tags(s, book, ids, outside, notes)
     return ids, outside, a == "public", notes
 
+
+def _facebook_tags(s: Settings, book: ContactBook, ids: set[str], outside: dict, notes: list[str]) -> None:
+    """What tags do to a Facebook post's audience (see the module docstring)."""
+    own = [book.by_name(t) for t in s.tags]
+    by_others = [book.by_name(t) for t in s.tags_by_others]
+    if s.tag_review and own and not by_others:
+        notes.append("Tag review is on: it holds the tags other people add to your posts until you "
+                     "approve them. It does not hold the tags you add yourself.")
+    if s.audience == "only_me" or not (own or by_others):
+        return
+    live = own + ([] if s.tag_review else by_others)
+    pending = by_others if s.tag_review else []
+    adds_friends = s.tagged_person_adds == "friends"
+    # A public post already reaches everyone: counting their friends again would double-count.
+    counts = s.audience != "public" and adds_friends
+    if live:
+        ids |= {c.contact_id for c in live}
+        outside[TAGGED_FRIENDS] = sum(c.friend_count for c in live) if counts else 0
+    if pending:
+        outside[TAGGED_FRIENDS_PENDING] = sum(c.friend_count for c in pending) if counts else 0
+        notes.append(f"Tag review is on: the tags others added ({', '.join(c.name for c in pending)}) wait "
+                     "for your approval; once you approve, the tagged people see the post, and their "
+                     "friends too if their own tagging setting says Friends.")
+    elif by_others:
+        notes.append(f"Tag review is off: the tags others added ({', '.join(c.name for c in by_others)}) "
+                     "show at once and widen the audience without asking you.")
+    if s.audience == "public" or not live:
+        return
+    tagged = _sentence(f"Tagged: {', '.join(c.name for c in live)}")
+    their_setting = " Their own setting \"When you're tagged in a post, who do you want to add to the audience...?\""
+    if adds_friends:
+        notes.append(tagged + their_setting + " says Friends (Facebook's default), so their friends are added. "
+                     "Only they can change it, in Settings > Profile and tagging.")
+    else:
+        notes.append(tagged + their_setting + " says Only me: the tag adds them, not their friends.")
 
 def _instagram(s: Settings, book: ContactBook):
     followers = {c.contact_id for c in book.on("instagram")}
     notes: list[str] = []
     if s.audience == "close_friends":
+        # Stories since 2018; feed posts and reels since 2023.
         chosen = (_resolve_all(s.close_friends, book) if s.close_friends is not None
                   else {c.contact_id for c in book.contacts if c.group == "close_friend"})
+        notes.append(f"Close Friends {FORMAT_WORDS[s.format]}: only the people on your Close Friends "
+                     "list see it, whatever the account's privacy; each of them can still screenshot it.")
         return chosen & followers, {}, False, notes
+    lasting = s.format != "story"
     if s.account == "public":
-        # Stories vanish after 24 hours and search engines do not list them; posts they may.
-        return followers, {PUBLIC: True, SEARCH_ENGINES: s.format == "post"}, s.format == "post", notes
+        # Stories vanish after 24 hours and search engines do not list them; posts and reels they may.
+        return followers, {PUBLIC: True, SEARCH_ENGINES: lasting}, lasting, notes
     notes.append("Private account: only followers you approved see it. Followers who saw "
                  "your posts before you went private keep what they saw.")
     return followers, {}, False, notes
@@ -504,6 +608,27 @@ def after_change(before: Visibility, after: Visibility) -> Change:
     return Change(kept, before.public and not after.public)
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def before_after(before: Visibility, after: Visibility) -> pd.DataFrame:
+    """A change of settings, side by side: one row per question, a "before" and an "after"
+    column, in plain words. The first four rows are about new posts, the last two about what
+    people saw before the change: no setting takes that back."""
+    change = after_change(before, after)
+    rows = {
+        "the public can see new posts": (_yes(before.public), _yes(after.public)),
+        "search engines list new posts": (_yes(before.search_engines), _yes(after.search_engines)),
+        "contacts who can see new posts": (str(len(before.viewers)), str(len(after.viewers))),
+        "new posts can be shared on in one click": (_yes(before.reposts), _yes(after.reposts)),
+        "contacts who lose access but keep what they saw": ("-", str(len(change.kept_by))),
+        "anyone may have a copy (it was public)": (_yes(before.public), _yes(before.public or after.public)),
+    }
+    return pd.DataFrame(rows.values(), columns=["before", "after"],
+                        index=pd.Index(list(rows), name="question"))
+
+
 def _sentence(text: str) -> str:
     # Contact names end with a dot ("Nora P."): do not add a second one.
     return text if text.endswith(".") else text + "."
@@ -521,10 +646,11 @@ def explain(result: Visibility) -> str:
     elif result.outside.get(LINKEDIN_MEMBERS):
         parts.append("Every LinkedIn member can see it.")
     if result.outside.get(TAGGED_FRIENDS):
-        parts.append(f"The tag adds about {result.outside[TAGGED_FRIENDS]} friends of the tagged people.")
+        parts.append(f"The tag adds about {result.outside[TAGGED_FRIENDS]} friends of the tagged people "
+                     "(their own tagging setting says Friends).")
     if result.outside.get(TAGGED_FRIENDS_PENDING):
-        parts.append(f"If the tag is approved, about {result.outside[TAGGED_FRIENDS_PENDING]} friends of "
-                     "the tagged people will see it too.")
+        parts.append(f"If you approve the tags others added, about {result.outside[TAGGED_FRIENDS_PENDING]} "
+                     "friends of the tagged people will see it too.")
     for group, label in RISK_LABELS.items():
         names = result.names(group)
         if names and group != "recruiter":

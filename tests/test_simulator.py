@@ -52,11 +52,27 @@ def test_friends_except_competitors_removes_them_from_the_view(sim):
     assert sim.summary.value.startswith(f"<b>{expected} of your contacts")
 
 
-def test_tagging_without_review_adds_friends_of_the_tagged_person(sim):
+def test_a_tag_adds_the_tagged_persons_friends_until_their_own_setting_says_only_me(sim):
     sim.tags.value = ("Anna R.",)
     assert "friends of tagged people: 522" in sim.summary.value
+    sim.facebook["tagged_person_adds"].value = "only_me"
+    assert "friends of tagged people" not in sim.summary.value
+    assert "says Only me" in sim.notes.value
+
+
+def test_your_tag_review_does_not_hold_your_own_tags(sim):
+    sim.tags.value = ("Anna R.",)
     sim.facebook["tag_review"].value = True
-    assert "friends of tagged people, once the tag is approved: 522" in sim.summary.value
+    assert "friends of tagged people: 522" in sim.summary.value
+    assert "does not hold the tags you add yourself" in sim.notes.value
+
+
+def test_your_tag_review_holds_the_tags_others_add_to_your_post(sim):
+    sim.facebook["tags_by_others"].value = ("Anna R.",)
+    assert "friends of tagged people: 522" in sim.summary.value
+    sim.facebook["tag_review"].value = True
+    assert "friends of people tagged by others, once you approve the tag: 522" in sim.summary.value
+    assert "friends of tagged people: " not in sim.summary.value
 
 
 def test_x_protect_your_posts_checkbox(sim):
@@ -82,6 +98,15 @@ def test_instagram_close_friends_story(sim):
     assert "close_friend</th>" in sim.table.value and "nobody outside" in sim.summary.value
 
 
+@pytest.mark.parametrize("share_to, form", [("close_friends_feed", "post"), ("close_friends_reel", "reel")])
+def test_instagram_close_friends_feed_posts_and_reels(sim, share_to, form):
+    sim.network.value = "instagram"
+    assert "the public: yes" in sim.summary.value
+    sim.instagram["share_to"].value = share_to
+    assert sim.settings()["audience"] == "close_friends" and sim.settings()["format"] == form
+    assert "nobody outside" in sim.summary.value and "Close Friends" in sim.notes.value
+
+
 def test_linkedin_controls_map_to_the_model(sim):
     sim.network.value = "linkedin"
     sim.linkedin["public_profile"].value = False
@@ -90,12 +115,13 @@ def test_linkedin_controls_map_to_the_model(sim):
 
 
 def test_settings_from_controls_sends_only_the_chosen_panel():
-    fb = {"audience": "friends", "except": ("manager",), "specific": ("family",), "tag_review": False,
-          "group_privacy": "private", "group_visibility": "visible"}
+    fb = {"audience": "friends", "except": ("manager",), "specific": ("family",), "tagged_person_adds": "friends",
+          "tag_review": False, "tags_by_others": (), "group_privacy": "private", "group_visibility": "visible"}
     settings = settings_from_controls("facebook", fb, {"private": False, "share_to": "feed"},
                                       {"protected": True}, {}, {}, (), False, True)
     assert settings == {"network": "facebook", "tags": [], "location": False, "photo": True,
-                        "audience": "friends", "tag_review": False}
+                        "audience": "friends", "tagged_person_adds": "friends", "tag_review": False,
+                        "tags_by_others": []}
 
 
 def test_render_is_a_plain_function_of_plain_values():
@@ -103,4 +129,4 @@ def test_render_is_a_plain_function_of_plain_values():
     assert view.result is not None and view.result.per_group["client"] > 0
     assert "Clients:" in view.at_risk_html and view.chart_png.startswith(PNG_MAGIC)
     bad = render({"network": "myspace"})
-    assert bad.result is None and "Unknown network" in bad.at_risk_html
+    assert bad.result is None and "is not one this course knows" in bad.at_risk_html

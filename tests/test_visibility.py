@@ -71,23 +71,44 @@ def test_facebook_only_me_reaches_nobody_even_with_a_tag(book):
     assert result.viewers == () and not result.outside.get(v.TAGGED_FRIENDS)
 
 
-def test_facebook_tag_adds_the_tagged_person_and_their_friends(book):
+def test_facebook_tag_adds_the_tagged_person_and_their_friends_by_default(book):
+    # The tagged person's own setting defaults to Friends.
     result = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["family"],
                           "tags": ["Pal F."]}, book)
     assert sorted(c.contact_id for c in result.viewers) == ["P1", "P3"]
     assert result.outside[v.TAGGED_FRIENDS] == 300
+    assert result.settings.tagged_person_adds == "friends"
+
+
+def test_facebook_tagged_persons_own_setting_only_me_adds_them_but_not_their_friends(book):
+    result = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["family"],
+                          "tags": ["Pal F."], "tagged_person_adds": "only_me"}, book)
+    assert sorted(c.contact_id for c in result.viewers) == ["P1", "P3"]
+    assert not result.outside.get(v.TAGGED_FRIENDS)
+    assert any("says Only me" in n for n in result.notes)
 
 
 def test_facebook_tagging_a_restricted_friend_lets_them_see_it(book):
     assert "P6" in seen({"network": "facebook", "audience": "friends", "tags": ["Boss M."]}, book)
 
 
-def test_facebook_tag_review_holds_the_extension_until_approved(book):
-    result = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["family"],
-                          "tags": ["Pal F."], "tag_review": True}, book)
-    assert sorted(c.contact_id for c in result.viewers) == ["P1"]
-    assert v.TAGGED_FRIENDS not in result.outside
-    assert result.outside[v.TAGGED_FRIENDS_PENDING] == 300
+def test_facebook_tag_review_does_not_hold_the_tags_you_add_yourself(book):
+    post = {"network": "facebook", "audience": "specific_friends", "specific": ["family"], "tags": ["Pal F."]}
+    reviewed = who_can_see(dict(post, tag_review=True), book)
+    assert reviewed.viewers == who_can_see(post, book).viewers
+    assert reviewed.outside[v.TAGGED_FRIENDS] == 300 and v.TAGGED_FRIENDS_PENDING not in reviewed.outside
+    assert any("does not hold the tags you add yourself" in n for n in reviewed.notes)
+
+
+def test_facebook_tag_review_holds_tags_others_add_until_you_approve(book):
+    post = {"network": "facebook", "audience": "specific_friends", "specific": ["family"],
+            "tags_by_others": ["Pal F."]}
+    held = who_can_see(dict(post, tag_review=True), book)
+    assert sorted(c.contact_id for c in held.viewers) == ["P1"]
+    assert v.TAGGED_FRIENDS not in held.outside and held.outside[v.TAGGED_FRIENDS_PENDING] == 300
+    shown = who_can_see(post, book)        # tag review off: the tag shows at once
+    assert sorted(c.contact_id for c in shown.viewers) == ["P1", "P3"]
+    assert shown.outside[v.TAGGED_FRIENDS] == 300
 
 
 def test_facebook_private_group_only_members_see_hidden_group_cannot_be_found(book):
@@ -132,9 +153,17 @@ def test_instagram_close_friends_story(book):
     assert not who_can_see(story, book).public
 
 
-def test_instagram_close_friends_is_for_stories_only(book):
-    with pytest.raises(SettingsError, match='"format": "story"'):
-        who_can_see({"network": "instagram", "audience": "close_friends"}, book)
+@pytest.mark.parametrize("form", ["post", "reel"])
+def test_instagram_close_friends_also_for_feed_posts_and_reels_since_2023(book, form):
+    settings = {"network": "instagram", "audience": "close_friends", "format": form}
+    result = who_can_see(settings, book)
+    assert seen(settings, book) == ["P2"]
+    assert not result.public and not result.search_engines and not result.reposts
+
+
+def test_instagram_public_reel_is_public_like_a_feed_post(book):
+    reel = who_can_see({"network": "instagram", "format": "reel"}, book)
+    assert reel.public and reel.search_engines and reel.reposts
 
 
 # X --------------------------------------------------------------------------------------
@@ -217,6 +246,24 @@ def test_going_private_later_does_not_take_back_past_views(book):
     assert change.public_copies
 
 
+def test_before_after_table_compares_a_change_in_plain_words(book):
+    before = who_can_see({"network": "x"}, book)
+    after = who_can_see({"network": "x", "protected": True}, book)
+    table = v.before_after(before, after)
+    assert list(table.columns) == ["before", "after"]
+    assert table.loc["the public can see new posts"].tolist() == ["yes", "no"]
+    assert table.loc["search engines list new posts"].tolist() == ["yes", "no"]
+    assert table.loc["contacts who can see new posts"].tolist() == ["4", "4"]
+    assert table.loc["new posts can be shared on in one click"].tolist() == ["yes", "no"]
+    assert table.loc["contacts who lose access but keep what they saw", "after"] == "0"
+    assert table.loc["anyone may have a copy (it was public)"].tolist() == ["yes", "yes"]
+    narrower = v.before_after(who_can_see({"network": "facebook", "audience": "friends"}, book),
+                              who_can_see({"network": "facebook", "audience": "friends_except",
+                                           "except": ["colleague"]}, book))
+    assert narrower.loc["contacts who lose access but keep what they saw", "after"] == "1"
+    assert narrower.loc["anyone may have a copy (it was public)"].tolist() == ["no", "no"]
+
+
 # Results and words ----------------------------------------------------------------------
 
 def test_per_group_counts_and_table_agree_with_viewers(book):
@@ -249,18 +296,21 @@ def test_alex_contacts_load_from_the_course_data():
 
 @pytest.mark.parametrize("settings, words", [
     ("facebook", "dictionary"),
-    ({"audience": "friends"}, 'add "network"'),
-    ({"network": "myspace"}, "Unknown network 'myspace'"),
+    ({"audience": "friends"}, 'Add "network"'),
+    ({"network": "myspace"}, 'The network "myspace" is not one this course knows'),
     ({"network": "facebook"}, "asks for an audience"),
     ({"network": "facebook", "audience": "friends_of_friends"}, '"friends_except"'),
     ({"network": "linkedin", "audience": "friends"}, '"anyone", "connections"'),
     ({"network": "facebook", "audience": "friends", "protected": True}, 'Facebook has no setting "protected"'),
-    ({"network": "x", "protected": "yes"}, "True or False"),
+    ({"network": "x", "protected": "yes"}, "Write True or False"),
     ({"network": "facebook", "audience": "friends_except"}, 'add "except"'),
     ({"network": "facebook", "audience": "friends", "except": ["manager"]}, 'only works with'),
     ({"network": "facebook", "audience": "friends_except", "except": ["Nobody Z."]}, "neither a group"),
-    ({"network": "facebook", "audience": "friends_except", "except": "manager"}, "list of names"),
+    ({"network": "facebook", "audience": "friends_except", "except": "manager"}, '"except": ["manager"]'),
     ({"network": "facebook", "audience": "friends", "tags": ["family"]}, "a tag names one person"),
+    ({"network": "facebook", "audience": "friends", "tags_by_others": ["Nobody Z."]}, "a tag names one person"),
+    ({"network": "facebook", "audience": "friends", "tagged_person_adds": "public"}, '"friends", "only_me"'),
+    ({"network": "instagram", "format": "stories"}, 'Did you mean "story"?'),
     ({"network": "tiktok", "audience": "followers"}, "make the account private"),
     ({"network": "instagram", "account": "secret"}, '"public", "private"'),
     ({"network": "x", 1: True}, "texts in quotes"),
@@ -269,6 +319,26 @@ def test_bad_settings_get_a_readable_error(book, settings, words):
     with pytest.raises(SettingsError) as err:
         who_can_see(settings, book)
     assert words in str(err.value)
+
+
+def test_a_misspelt_setting_says_what_is_wrong_and_what_to_write_instead(book):
+    with pytest.raises(SettingsError) as err:
+        who_can_see({"network": "facebook", "audience": "frends"}, book)
+    message = str(err.value)
+    assert message.startswith('The audience "frends" is not one of Facebook\'s audiences.')
+    assert 'Did you mean "friends"?' in message
+    assert 'Choose one of "public", "friends", "friends_except", "specific_friends", "only_me", "custom", ' \
+           '"group"' in message
+    assert 'like "audience": "friends"' in message
+    with pytest.raises(SettingsError, match='Did you mean "tag_review"'):
+        who_can_see({"network": "facebook", "audience": "friends", "tag_reveiw": True}, book)
+
+
+def test_a_name_that_is_not_a_contact_suggests_the_closest_one(book):
+    with pytest.raises(SettingsError, match='Did you mean "Pal F."'):
+        who_can_see({"network": "facebook", "audience": "friends", "tags": ["Pal G."]}, book)
+    with pytest.raises(SettingsError, match='"Nobody Z." is not one of Alex\'s contacts'):
+        who_can_see({"network": "x"}, book).sees("Nobody Z.")
 
 
 def test_settings_are_forgiving_about_case_and_spaces(book):
