@@ -4,7 +4,9 @@ A detector is a plain dict: for each kind of personal data (phone, email, ...) a
 clues. A clue is a regular expression; a plain word or phrase is one too. Clues are
 matched ignoring upper/lower case. This module runs a detector over posts and measures
 it against labelled posts (precision: how many alarms were right; recall: how many
-real cases were found). It holds no detector of its own: building one is the exercise.
+real cases were found). It holds ready-made clues for the kinds a learner is not asked to
+choose (phone, email, dates) and for the barcode text of a boarding pass, but no detector of
+its own: building one is the exercise.
 """
 
 from __future__ import annotations
@@ -16,6 +18,39 @@ import pandas as pd
 
 KINDS = ("phone", "email", "iban", "date", "flight", "boarding_pass")
 REDACTED = "[removed]"
+
+# Ready-made clues for module 5's detector. They are helpers that the notebook gives to
+# learners already filled in; the exercise is to choose the clues for bank account
+# numbers, flight numbers and boarding passes, whose options stay in the notebook.
+# Like every clue, they are matched ignoring upper/lower case.
+
+FRENCH_PHONE_NUMBER = r"(?:\+33 ?|\b0)[1-9](?:[ .]?\d{2}){4}\b"
+"""A French phone number: 0 or +33, a digit from 1 to 9, then four pairs of digits, which
+may be separated by spaces or dots ("06 12 34 56 78", "06.12.34.56.78", "0612345678",
+"+33 6 12 34 56 78"). Longer runs of digits do not match."""
+
+EMAIL_ADDRESS = r"[\w.+-]+@[\w-]+\.[\w.-]+"
+"""An email address: a name, @, then a domain with at least one dot ("sam.roux12@mailbox.example").
+A social-network handle such as "@sam" is not one."""
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
+
+DATE_IN_DIGITS = r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+"""A date written in digits, day then month, with or without the year ("14/07", "14/7/2027").
+A fraction or "24/7" looks the same: a detector warns, a person decides."""
+
+DATE_DAY_THEN_MONTH = rf"\b\d{{1,2}} {_MONTH}"
+"""A day then an English month name, in full or in three letters ("14 July", "3 Aug")."""
+
+DATE_MONTH_THEN_DAY = rf"\b{_MONTH} \d{{1,2}}\b"
+"""An English month name, in full or in three letters, then a day ("July 14", "Aug 3")."""
+
+BOARDING_PASS_BARCODE_TEXT = r"\bM[1-4][A-Z]+(?: [A-Z]+)*/[A-Z]+"
+"""The start of the text hidden in a boarding pass barcode (IATA Resolution 792, Bar Coded
+Boarding Pass): the format code M, the number of flights on the pass (1 to 4), then the
+passenger's name as SURNAME/FIRSTNAME ("M1ROUX/KIM EABC123 CDGLISTP 0123 ..."). The booking
+reference follows the name: the two things an airline's "manage my booking" page asks for."""
 
 
 class DetectorError(ValueError):

@@ -1,5 +1,7 @@
 """The personal-data detector tools: running a learner's detector, scoring it, redacting."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -63,3 +65,118 @@ def test_try_clues_shows_the_matched_part():
     table = personal_data.try_clues([r"\b[A-Z]{2}\d{3,4}\b"], ["on AF1234 today", "room 204"])
     assert list(table["matches"]) == [True, False]
     assert list(table["matched part"]) == ["AF1234", ""]
+
+
+# The ready-made clues module 5 gives learners. The detector matches clues ignoring
+# upper/lower case, so they are tried the same way here.
+
+def _matched(pattern, text):
+    match = re.search(pattern, text, re.IGNORECASE)
+    return match.group(0) if match else None
+
+
+@pytest.mark.parametrize("text, number", [
+    ("Call 06 12 34 56 78 tonight", "06 12 34 56 78"),
+    ("Call 06.12.34.56.78", "06.12.34.56.78"),
+    ("Text 0712345678", "0712345678"),
+    ("From abroad: +33 6 12 34 56 78", "+33 6 12 34 56 78"),
+    ("Landline 01 23 45 67 89", "01 23 45 67 89"),
+])
+def test_french_phone_number_finds_the_usual_ways_of_writing_one(text, number):
+    assert _matched(personal_data.FRENCH_PHONE_NUMBER, text) == number
+
+
+@pytest.mark.parametrize("text", [
+    "Call 06 12 34 56",                   # a pair of digits short
+    "Order 061234567890 has shipped",     # too many digits: an order number
+    "Code 0012345678",                    # 00 is not how a French number starts
+    "Ran 10 km in 52 minutes",
+    "UK number +44 7911 123456",
+    "Pay to FR76 3000 6000 0112 3456 7890 189",
+])
+def test_french_phone_number_ignores_other_numbers(text):
+    assert _matched(personal_data.FRENCH_PHONE_NUMBER, text) is None
+
+
+@pytest.mark.parametrize("text, address", [
+    ("Write to sam.roux12@mailbox.example please", "sam.roux12@mailbox.example"),
+    ("CV to first-name+jobs@post.example.", "first-name+jobs@post.example."),
+])
+def test_email_address_finds_an_address(text, address):
+    assert _matched(personal_data.EMAIL_ADDRESS, text) == address
+
+
+@pytest.mark.parametrize("text", [
+    "Follow me @sam_runs",          # a social-network handle
+    "Mail me a postcard",
+    "write to sam at mailbox dot example",
+    "admin@localhost",              # no dot in the domain
+])
+def test_email_address_ignores_handles_and_words(text):
+    assert _matched(personal_data.EMAIL_ADDRESS, text) is None
+
+
+@pytest.mark.parametrize("pattern, text, date", [
+    ("DATE_IN_DIGITS", "Away from 14/07 to 28/07", "14/07"),
+    ("DATE_IN_DIGITS", "Surgery on 3/9/2027", "3/9/2027"),
+    ("DATE_DAY_THEN_MONTH", "Moving out on 14 July", "14 July"),
+    ("DATE_DAY_THEN_MONTH", "Party on 3 aug at home", "3 aug"),
+    ("DATE_DAY_THEN_MONTH", "Back on 1 Sept", "1 Sept"),
+    ("DATE_MONTH_THEN_DAY", "Our anniversary is on March 12", "March 12"),
+    ("DATE_MONTH_THEN_DAY", "See you Dec 24!", "Dec 24"),
+])
+def test_date_patterns_find_dates(pattern, text, date):
+    assert _matched(getattr(personal_data, pattern), text) == date
+
+
+@pytest.mark.parametrize("text", [
+    "Read 42 books in 2026",
+    "Our room 2045 has a view of the sea",
+    "5 decks of cards for the party",          # 'dec' only as a whole word
+    "Watching the match, 3 goals already",
+    "We may 2x the order next year",
+    "Score 123/456 on the quiz",               # too many digits for a day and a month
+    "In May we moved house",                   # a month without a day
+])
+def test_date_patterns_ignore_numbers_that_are_not_dates(text):
+    for pattern in ("DATE_IN_DIGITS", "DATE_DAY_THEN_MONTH", "DATE_MONTH_THEN_DAY"):
+        assert _matched(getattr(personal_data, pattern), text) is None, pattern
+
+
+@pytest.mark.parametrize("text, start", [
+    ("Scan me lol: M1ROUX/KIM EQ7RK2P CDGLISAF 0123 187Y012C", "M1ROUX/KIM"),
+    ("M2DE LA CRUZ/MARIA EABC123 MADCDGIB 3401", "M2DE LA CRUZ/MARIA"),   # a surname with spaces, two flights
+])
+def test_boarding_pass_barcode_text_finds_the_name_field(text, start):
+    assert _matched(personal_data.BOARDING_PASS_BARCODE_TEXT, text) == start
+
+
+@pytest.mark.parametrize("text", [
+    "My M1 MacBook is so fast",
+    "Traffic jam on the M1/M6 junction",
+    "Flight AM1234 to Mexico",                 # M1 inside a word
+    "Best ski pass deal of the season",
+    "M5ROUX/KIM",                              # a pass holds at most 4 flights
+])
+def test_boarding_pass_barcode_text_ignores_look_alikes(text):
+    assert _matched(personal_data.BOARDING_PASS_BARCODE_TEXT, text) is None
+
+
+def test_ready_made_clues_work_on_the_course_posts():
+    """On module 5's labelled posts the ready-made clues find every case and raise no
+    false alarm, so what the exercise grades is the learner's choice for the other kinds."""
+    from course.data import load
+
+    ready_made = {
+        "phone": [personal_data.FRENCH_PHONE_NUMBER],
+        "email": [personal_data.EMAIL_ADDRESS],
+        "date": [personal_data.DATE_IN_DIGITS, personal_data.DATE_DAY_THEN_MONTH,
+                 personal_data.DATE_MONTH_THEN_DAY],
+    }
+    scores = personal_data.score(load("pii_posts"), ready_made, kinds=list(ready_made))
+    assert (scores["recall"] == 1.0).all() and (scores["precision"] == 1.0).all(), scores
+    barcode = personal_data.score(load("pii_posts"), {"boarding_pass": [personal_data.BOARDING_PASS_BARCODE_TEXT]},
+                                  kinds=["boarding_pass"])
+    assert barcode.loc["boarding_pass", "false alarms"] == 0
+    # The barcode alone finds only the posts that paste it: the words are the learner's to add.
+    assert 0 < barcode.loc["boarding_pass", "recall"] < 0.8
