@@ -43,7 +43,7 @@ CATALOGUE: tuple[Network, ...] = (
     Network(
         name="Instagram", column="instagram", main_use="private life",
         default_visibility="public account for adults, unless switched to private",
-        audience_controls=("Public account", "Private account", "Close Friends (stories)"),
+        audience_controls=("Public account", "Private account", "Close Friends (stories, posts, reels)"),
         status=ACTIVE, source="Instagram Help Centre"),
     Network(
         name="WhatsApp", column="whatsapp", main_use="private life",

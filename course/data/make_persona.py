@@ -65,7 +65,7 @@ POSTS = [
     ("Facebook", "friends", "professional", True, "New article on the Norda blog about peak-season planning, please read and comment."),
     ("Facebook", "public", "friendly", True, "Happy to share that I am now a junior planner in the Norda Logistics night team. New shifts, new colleagues!"),
     ("Facebook", "friends", "humorous", False, "Tried to assemble a wardrobe without the instructions. The wardrobe won."),
-    # Instagram: a private account (approved followers), Close Friends for stories
+    # Instagram: a private account (approved followers); Close Friends for stories, posts and reels
     ("Instagram", "followers", "friendly", False, "Sunrise over the Alps from the hut, worth the 5 a.m. start."),
     # a TikTok video, listed here so that the seeded dates stay as they were
     ("TikTok", "public", "crude", False, "4 a.m., 6 shots down, who needs a liver anyway #wasted"),
