@@ -369,6 +369,14 @@ def warm_imports() -> None:
             importlib.import_module(name)
         except Exception:
             pass  # a module that does not import on this machine is not needed to start
+    # Every data set parsed once here: learner, base and test processes then copy it.
+    try:
+        from course.data import available, load
+
+        for name in available():
+            load(name)
+    except Exception:
+        pass
     # Fonts and the PNG writer load on the first figure drawn: draw one here.
     import io
 
