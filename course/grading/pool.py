@@ -40,6 +40,20 @@ def worker_env(use_bwrap: bool) -> dict:
     return env
 
 
+def compile_course_package() -> None:
+    """Write the course package's bytecode where it is missing or stale. Every worker imports
+    the whole package when it starts and runs with PYTHONDONTWRITEBYTECODE: without bytecode
+    on disk each of them compiles it again, about 0.35 s of CPU at every start."""
+    import compileall
+
+    import course
+
+    try:
+        compileall.compile_dir(os.path.dirname(course.__file__), quiet=2, workers=1)
+    except OSError:
+        pass  # a read-only installation: workers compile in memory, as before
+
+
 class WorkerProcess:
     def __init__(self, index: int, use_bwrap: bool | None = None):
         self.index = index
@@ -123,6 +137,7 @@ class LocalPool:
         """Boot the workers in the background (they import pandas, matplotlib, IPython
         while the gradebook side prepares the first jobs); return at once."""
         self.boot_errors: list[Exception] = []
+        compile_course_package()
         for worker in self.workers:
             t = threading.Thread(target=self._serve, args=(worker,), daemon=True)
             t.start()
@@ -177,6 +192,7 @@ def run_job(job: dict) -> dict:
     global _DASK_WORKER
     with _DASK_LOCK:
         if _DASK_WORKER is None:
+            compile_course_package()
             _DASK_WORKER = WorkerProcess(0)
         return _DASK_WORKER.run(job)
 
