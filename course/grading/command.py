@@ -230,15 +230,12 @@ def skip_unused_imports() -> None:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     skip_unused_imports()
-    from rich.console import Console
-
     root = find_root()
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:
         raise CourseError("--workers must be at least 1.")
-    from .settings import Limits
-
-    limits = Limits(memory_mb=args.memory_mb, processes=args.max_processes)
+    # Not .settings: it imports nbgrader (a second of CPU) and the workers are not started yet.
+    limits = sandbox.Limits(memory_mb=args.memory_mb, processes=args.max_processes)
     started = time.perf_counter()
     try:
         outcomes = grade(root, assignments, workers=args.workers, scheduler=args.scheduler, students=args.student,
@@ -246,6 +243,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
                          progress=not args.quiet and sys.stderr.isatty())
     except WorkerUnavailable as exc:
         raise CourseError(str(exc)) from None
+    from rich.console import Console
+
     console = Console()
     console.print(summary_table(outcomes, ", ".join(assignments), time.perf_counter() - started))
     failed = [o for o in outcomes if o.status == "failed"]

@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 CLONE_NEWNET = 0x40000000
@@ -27,6 +28,18 @@ PR_SET_DUMPABLE = 4
 # The slot is unique on the machine (the starting process's pid and the worker's number), so
 # that ending every process of a learner user id never touches another run's.
 LEARNER_UID_BASE = 1_000_000
+
+
+@dataclass
+class Limits:
+    """What one learner's notebook may use."""
+    memory_mb: int = 1024        # on top of what the warm interpreter already maps
+    processes: int = 64          # per learner user id
+    file_size_mb: int = 64
+    max_output_bytes: int = 1 << 20  # per cell, before LimitOutput trims lines
+
+    def as_job(self) -> dict:
+        return {"memory_mb": self.memory_mb, "processes": self.processes, "file_size_mb": self.file_size_mb}
 
 
 def worker_slot(index: int) -> int:

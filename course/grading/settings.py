@@ -11,17 +11,7 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from ..coursedir import CONFIG_NAME, CourseError
-
-
-@dataclass
-class Limits:
-    memory_mb: int = 1024        # on top of what the warm interpreter already maps
-    processes: int = 64          # per learner user id
-    file_size_mb: int = 64
-    max_output_bytes: int = 1 << 20  # per cell, before LimitOutput trims lines
-
-    def as_job(self) -> dict:
-        return {"memory_mb": self.memory_mb, "processes": self.processes, "file_size_mb": self.file_size_mb}
+from .sandbox import Limits
 
 
 @dataclass
