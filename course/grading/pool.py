@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 from . import sandbox
 
@@ -38,6 +39,37 @@ def worker_env(use_bwrap: bool) -> dict:
     if not use_bwrap:
         env["HOME"] = env["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="course-grade-home-")
     return env
+
+
+def _font_cache_folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "course-grade" / "matplotlib"
+
+
+def font_cache() -> str | None:
+    """The folder holding matplotlib's list of this machine's fonts, built once by a
+    trusted process (the first run starts that in the background). Workers start with a
+    copy of it instead of scanning every font of the system: 0.35 s of CPU each."""
+    folder = _font_cache_folder()
+    return str(folder) if any(folder.glob("fontlist-*.json")) else None
+
+
+_FONT_BUILD = threading.Lock()
+
+
+def build_font_cache() -> None:
+    """Have matplotlib write its font list into the cache folder, in the background (once)."""
+    if not _FONT_BUILD.acquire(blocking=False):
+        return
+    folder = _font_cache_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("fontlist-*.json"):
+            old.unlink()  # another matplotlib version's: it would never be used
+        subprocess.Popen([sys.executable, "-c", "import matplotlib.font_manager"],
+                         env=dict(os.environ, MPLCONFIGDIR=str(folder)), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        pass  # no writable home: workers scan the fonts, as before
 
 
 def compile_course_package() -> None:
@@ -64,9 +96,13 @@ class WorkerProcess:
 
     def start(self) -> None:
         argv = [sys.executable, "-m", "course.grading.worker", str(sandbox.worker_slot(self.index))]
-        cmd = sandbox.bwrap_command(argv) if self.use_bwrap else argv
+        fonts = font_cache()
+        cmd = sandbox.bwrap_command(argv, read_only=[fonts] if fonts else []) if self.use_bwrap else argv
+        env = worker_env(self.use_bwrap)
+        if fonts:
+            env["COURSE_GRADE_FONT_CACHE"] = fonts
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     env=worker_env(self.use_bwrap), start_new_session=True, close_fds=True)
+                                     env=env, start_new_session=True, close_fds=True)
         self._buffer = b""
         line = self._readline(time.monotonic() + READY_TIMEOUT)
         if not line:
@@ -74,6 +110,8 @@ class WorkerProcess:
             self.log.seek(0)
             raise WorkerUnavailable("the grading worker did not start: " + self.log.read()[-1500:].decode(errors="replace"))
         self.info = json.loads(line)
+        if not self.info.get("font_cache_used"):
+            build_font_cache()  # for the next start
 
     def _readline(self, deadline: float) -> bytes | None:
         fd = self.proc.stdout.fileno()

@@ -61,8 +61,9 @@ def _prefixes() -> list[str]:
     return sorted(p for p in paths if os.path.isdir(p))
 
 
-def bwrap_command(argv: list[str]) -> list[str]:
-    """`argv` wrapped in bubblewrap, or argv unchanged if bwrap is not installed."""
+def bwrap_command(argv: list[str], read_only: list[str] = ()) -> list[str]:
+    """`argv` wrapped in bubblewrap, or argv unchanged if bwrap is not installed.
+    `read_only`: more folders the worker may read (never learner data)."""
     bwrap = bwrap_path()
     if not bwrap:
         return argv
@@ -83,7 +84,7 @@ def bwrap_command(argv: list[str]) -> list[str]:
     # not hidden by it.
     cmd += ["--perms", "1777", "--tmpfs", "/tmp"]
     made = {"/tmp"}
-    for path in _prefixes():
+    for path in _prefixes() + [p for p in read_only if os.path.isdir(p)]:
         # Parents are made world-traversable: learner code runs as another user.
         for parent in reversed(Path(path).parents):
             if str(parent) != "/" and str(parent) not in made and not str(parent).startswith(("/usr", "/lib", "/bin")):

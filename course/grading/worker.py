@@ -114,7 +114,7 @@ class Worker:
         self.protocol_out.flush()
 
     def serve(self) -> None:
-        self.send({"ready": True, "uid_drop": self.learner_uid is not None,
+        self.send({"ready": True, "uid_drop": self.learner_uid is not None, "font_cache_used": font_cache_used(),
                    "bwrap": os.environ.get("COURSE_GRADE_SANDBOX") == "bwrap"})
         for line in sys.stdin.buffer:
             job = json.loads(line)
@@ -362,8 +362,9 @@ def warm_imports() -> None:
 
     skip = ("course.grading", "course.cli", "course.__main__", "course.demo", "course.trainer", "course.release",
             "course.cohort", "course.gradebook", "course.notebooks", "course.authoring")
-    names = ["ipywidgets", "PIL.Image"] + [m.name for m in pkgutil.walk_packages(course.__path__, "course.")
-                                           if not m.name.startswith(skip)]
+    # Also what the notebooks import lazily (found by comparing sys.modules after running each).
+    lazy = ["ipywidgets", "PIL.Image", "PIL.ImageOps", "PIL.TiffImagePlugin", "pandas.core.methods.to_dict"]
+    names = lazy + [m.name for m in pkgutil.walk_packages(course.__path__, "course.") if not m.name.startswith(skip)]
     for name in names:
         try:
             importlib.import_module(name)
@@ -377,17 +378,8 @@ def warm_imports() -> None:
             load(name)
     except Exception:
         pass
-    # Fonts and the PNG writer load on the first figure drawn: draw one here.
-    import io
-
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    ax.bar(["a", "b"], [1, 2])
-    ax.set_title("warm-up")
-    fig.tight_layout()
-    fig.savefig(io.BytesIO(), format="png")
-    plt.close("all")
+    # No warm-up figure: charts are not drawn while grading (course.charts), and a figure
+    # drawn here would make every fork copy a bigger process.
 
 
 def close_fds_except(*keep: int) -> None:
@@ -580,9 +572,36 @@ class Base:
             os._exit(0)
 
 
+def copy_font_cache() -> None:
+    """Before matplotlib loads: its font list, from the folder `course grade` keeps it in."""
+    folder, target = os.environ.get("COURSE_GRADE_FONT_CACHE"), os.environ.get("MPLCONFIGDIR")
+    if not folder or not target:
+        return
+    try:
+        os.makedirs(target, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.startswith("fontlist-") and name.endswith(".json"):
+                shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
+    except OSError:
+        pass
+
+
+def font_cache_used() -> bool:
+    """Did matplotlib find its font list in the copy (rather than scan the fonts)?"""
+    try:
+        from matplotlib import font_manager
+
+        name = f"fontlist-v{font_manager.FontManager.__version__}.json"
+        folder = os.environ.get("COURSE_GRADE_FONT_CACHE")
+        return bool(folder) and os.path.exists(os.path.join(folder, name))
+    except Exception:
+        return True  # no matplotlib: nothing to cache
+
+
 def main() -> None:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    copy_font_cache()
     Worker(int(sys.argv[1]) if len(sys.argv) > 1 else 0).serve()
 
 
