@@ -159,18 +159,27 @@ def confine(uid: int | None, limits: dict, workdir: str) -> None:
     _prctl(PR_SET_DUMPABLE, 0)
 
 
-def descendants(root_pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
+def processes() -> list[tuple[int, int, set[int]]]:
+    """(pid, parent pid, user ids) of every process this one can see in /proc. Read from
+    /proc/<pid>/status: the owner of /proc/<pid> says root for a process that is not dumpable."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-        except (OSError, ValueError, IndexError):
+            with open(f"/proc/{entry}/status", "rb") as f:
+                status = f.read()
+            fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
+            found.append((int(entry), int(fields[b"PPid"]), {int(u) for u in fields[b"Uid"].split()}))
+        except (OSError, ValueError, KeyError):
             continue
-        children.setdefault(ppid, []).append(int(entry))
+    return found
+
+
+def descendants(root_pid: int, table: list[tuple[int, int, set[int]]] | None = None) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, ppid, _ in processes() if table is None else table:
+        children.setdefault(ppid, []).append(pid)
     out, todo = [], [root_pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -196,9 +205,15 @@ def reap_everything(uids: list[int], keep: list[int] = ()) -> None:
     """Kill and reap every process this worker's learner code started, however it hid
     (`keep`: the worker's own helper processes, which never run learner code)."""
     for _ in range(20):
-        for uid in uids:
+        table = processes()
+        alive = [uid for uid in uids if any(uid in ids for _, _, ids in table)]
+        left = [pid for pid in descendants(os.getpid(), table) if pid not in keep]
+        if not alive and not left:
+            # No process of the learner's user id exists, so none can start one any more:
+            # nothing to kill (the usual case, without a fork of this big process).
+            return
+        for uid in alive:
             kill_uid(uid)
-        left = [pid for pid in descendants(os.getpid()) if pid not in keep]
         for pid in left:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -209,6 +224,4 @@ def reap_everything(uids: list[int], keep: list[int] = ()) -> None:
                 os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
                 pass
-        if not [pid for pid in descendants(os.getpid()) if pid not in keep]:
-            return
         time.sleep(0.01)
