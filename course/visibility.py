@@ -22,7 +22,7 @@ The rules follow the platforms' help centres (2024-2026; see content-facts.md):
   - a tag adds the tagged person to the audience. Whether it also adds the tagged person's
     friends is the TAGGED person's setting, "When you're tagged in a post, who do you want
     to add to the audience of the post if they can't already see it?": Friends (Facebook's
-    default) or Only me ("tagged_person_adds"). The author of the post cannot change it.
+    default) or Only me ("tagged_person_adds"). The author's tag review does not change it.
   - "Review tags people add to your posts before the tags appear on Facebook?" (tag
     review, "tag_review") holds the tags OTHER people add to your posts ("tags_by_others")
     until you approve them; it does nothing to the tags you add yourself.
