@@ -28,7 +28,8 @@ def load(name: str) -> pd.DataFrame:
     """Data set `name` as a DataFrame (text columns stay text: no NaN for empty cells)."""
     ref = path(name)
     # A data set regenerated while the process runs is parsed again.
-    stamp = (ref.stat().st_mtime_ns, ref.stat().st_size) if isinstance(ref, Path) else None
+    stat = ref.stat() if isinstance(ref, Path) else None
+    stamp = (stat.st_mtime_ns, stat.st_size) if stat else None
     return _parsed(name, stamp).copy(deep=True)
 
 

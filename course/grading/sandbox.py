@@ -176,9 +176,10 @@ def processes() -> list[tuple[int, int, set[int]]]:
     return found
 
 
-def descendants(root_pid: int, table: list[tuple[int, int, set[int]]] | None = None) -> list[int]:
+def descendants(root_pid: int, table: list[tuple[int, int, set[int]]]) -> list[int]:
+    """Every process below `root_pid` in `table` (from `processes()`)."""
     children: dict[int, list[int]] = {}
-    for pid, ppid, _ in processes() if table is None else table:
+    for pid, ppid, _ in table:
         children.setdefault(ppid, []).append(pid)
     out, todo = [], [root_pid]
     while todo:
