@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from course.cohort import summary  # noqa: E402
-from course.coursedir import nbgrader_executable, resolve_assignments, run_nbgrader, tool_env  # noqa: E402
+from course.coursedir import generate_assignments, nbgrader_executable, resolve_assignments, tool_env  # noqa: E402
 from course.grading.sample_course import copy_course, db_url_of, make_course, scores  # noqa: E402
 
 
@@ -53,8 +53,7 @@ def main() -> int:
     learners = make_course(ROOT, base, args.learners, names=names)
     plain, ours = copy_course(base, tmp / "nbgrader"), copy_course(base, tmp / "course-grade")
     for course in (plain, ours):
-        for name in names:
-            run_nbgrader(["generate_assignment", name, "--force"], course, course, db_url=db_url_of(course))
+        generate_assignments(names, course, course, db_url=db_url_of(course))
     notebooks = len(learners) * len(names)
     print(f"cohort: {len(learners)} learners x {len(names)} assignment(s) = {notebooks} notebooks "
           f"(learners by kind: {summary(learners)}), in {tmp}")

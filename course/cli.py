@@ -139,8 +139,18 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def skip_unused_imports() -> None:
+    """jsonschema, which nbformat and nbgrader import, builds some 35 Lark grammars of the
+    optional rfc3987_syntax package when it is imported: 2 s of CPU, in every command
+    (jsonschema issue #1428). They serve only FormatChecker's "iri" formats, which neither
+    nbformat nor nbgrader use; an import that fails makes jsonschema leave them out."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def run() -> None:
     """The `course` command (and `python -m course`): main(), then a quick exit."""
+    skip_unused_imports()
     code = main()
     # Once a command has closed its files and the gradebook, tearing the interpreter down
     # (nbgrader, SQLAlchemy, pandas...) only costs time: about 0.3 s at the end of every

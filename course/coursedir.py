@@ -1,6 +1,7 @@
 """Where the course lives on disk, and running nbgrader against a course folder.
 
-Everything that runs nbgrader goes through `run_nbgrader`, so the course's own
+Everything that runs nbgrader goes through `run_nbgrader` (the command) or
+`generate_assignments` (nbgrader's Python API, in this process), so the course's own
 `nbgrader_config.py` is always the configuration, whatever folder nbgrader works in.
 """
 
@@ -93,3 +94,40 @@ def run_nbgrader(args: list[str], course_dir: Path, config_from: Path,
         raise CourseError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n"
                           + (proc.stderr or proc.stdout)[-4000:])
     return proc
+
+
+def load_config(root: Path):
+    """The traitlets Config of the course's nbgrader_config.py, read as nbgrader reads it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    path = Path(root) / CONFIG_NAME
+    if not path.is_file():
+        raise CourseError(f"{root} has no {CONFIG_NAME}: run this command inside the course folder.")
+    try:
+        return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+    except Exception as exc:
+        raise CourseError(f"{path} cannot be read: {exc}") from None
+
+
+def generate_assignments(names: list[str], course_dir: Path, config_from: Path, db_url: str | None = None) -> None:
+    """`nbgrader generate_assignment NAME --force` for each name, on `course_dir`, with the
+    configuration of the course at `config_from`: the release/ folders and the gradebook
+    rows nbgrader's command writes. It runs in this process through NbGraderAPI, the
+    Python API nbgrader's formgrader uses, because starting the command costs about 5 s
+    per assignment (its imports), eight times the work itself. Raises CourseError with
+    nbgrader's log when one fails."""
+    config = load_config(config_from)
+    config.CourseDirectory.root = str(Path(course_dir).resolve())
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    os.environ["PATH"] = tool_env()["PATH"]  # a new gradebook runs `alembic` from PATH: this venv's
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    for name in names:
+        result = api.generate_assignment(name, force=True)
+        if not result.get("success"):
+            # nbgrader's log says what is wrong; the traceback's last line when it says nothing.
+            detail = (result.get("log") or "").strip() or (result.get("error") or "").strip().splitlines()[-1]
+            raise CourseError(f"`nbgrader generate_assignment {name}` failed:\n{detail[-4000:]}")

@@ -20,8 +20,8 @@ from typing import Callable
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import cohort as synthetic
-from .coursedir import (CONFIG_NAME, CourseError, assignments, find_root, resolve_assignments, run_nbgrader,
-                        source_notebook)
+from .coursedir import (CONFIG_NAME, CourseError, assignments, find_root, generate_assignments, resolve_assignments,
+                        run_nbgrader, source_notebook)
 from .trainer.certificates import write_certificates
 from .trainer.export import write_export
 from .trainer.feedback import write_feedback
@@ -68,7 +68,7 @@ def prepare_course(root: Path, course_dir: Path, names: list[str],
     config += f"\n# Added by `course demo`: this folder's own gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n"
     (course_dir / CONFIG_NAME).write_text(config, encoding="utf-8")
     for index, name in enumerate(names):
-        run_nbgrader(["generate_assignment", name, "--force"], course_dir, course_dir)
+        generate_assignments([name], course_dir, course_dir)
         with Gradebook(db_url) as gb:
             gb.update_or_create_assignment(name, duedate=deadline(index).replace(tzinfo=None))
         if on_released:

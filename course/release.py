@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from . import notebooks
-from .coursedir import CourseError, assignments, run_nbgrader, source_notebook
+from .coursedir import CourseError, assignments, generate_assignments, run_nbgrader, source_notebook
 
 
 def validate_sources(root: Path, names: list[str]) -> list[str]:
@@ -31,9 +31,7 @@ def generate(root: Path, names: list[str], out_dir: Path) -> None:
         for name in names:
             shutil.copytree(root / "source" / name, tmp / "source" / name,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        for name in names:
-            run_nbgrader(["generate_assignment", name, "--force"], tmp, root,
-                         db_url=f"sqlite:///{tmp / 'gradebook.db'}")
+        generate_assignments(names, tmp, root, db_url=f"sqlite:///{tmp / 'gradebook.db'}")
         for name in names:
             target = out_dir / name
             if target.exists():

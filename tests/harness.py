@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.coursedir import run_nbgrader, source_notebook
+from course.coursedir import generate_assignments, run_nbgrader, source_notebook
 from course.gradebook import CellScore, cell_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +64,7 @@ def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
     course = workdir / "course"
     shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)
     db_url = f"sqlite:///{course / 'gradebook.db'}"
-    run_nbgrader(["generate_assignment", assignment, "--force"], course, ROOT, db_url=db_url)
+    generate_assignments([assignment], course, ROOT, db_url=db_url)
 
     src_path = source_notebook(ROOT, assignment)
     solved = nbformat.read(src_path, as_version=4)

@@ -19,7 +19,7 @@ import time
 from collections import Counter, deque
 from pathlib import Path
 
-from ..coursedir import CourseError, find_root, resolve_assignments, run_nbgrader, source_notebook
+from ..coursedir import CourseError, find_root, generate_assignments, resolve_assignments, source_notebook
 from . import sandbox
 from .pool import DaskPool, LocalPool, WorkerUnavailable
 
@@ -71,7 +71,7 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
         course = Path(tmp)
         shutil.copytree(settings.root / "source" / assignment, course / "source" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        run_nbgrader(["generate_assignment", assignment, "--force"], course, settings.root, db_url=settings.db_url)
+        generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
     writer.rollback()  # see what nbgrader wrote
 
 
@@ -220,16 +220,7 @@ def summary_table(outcomes: list, assignment: str, seconds: float):
     return table
 
 
-def skip_unused_imports() -> None:
-    """jsonschema, which nbformat imports, builds the grammars of the optional rfc3987_syntax
-    package when it is imported (about 1 s); they serve only FormatChecker's "iri" formats,
-    which neither nbformat nor nbgrader use. Called before they are imported, by the command."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # an import that fails: jsonschema skips it
-
-
 def cmd_grade(args: argparse.Namespace) -> int:
-    skip_unused_imports()
     root = find_root()
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:

@@ -8,9 +8,8 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, LimitOutput
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
-from ..coursedir import CONFIG_NAME, CourseError
+from ..coursedir import load_config
 from .sandbox import Limits
 
 
@@ -23,16 +22,6 @@ class Settings:
     course_id: str
     timeout: float
     limits: Limits = field(default_factory=Limits)
-
-
-def load_config(root: Path) -> Config:
-    path = root / CONFIG_NAME
-    if not path.is_file():
-        raise CourseError(f"{root} has no {CONFIG_NAME}.")
-    try:
-        return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
-    except Exception as exc:
-        raise CourseError(f"{path} cannot be read: {exc}") from None
 
 
 def load(root: Path, limits: Limits | None = None) -> Settings:

@@ -23,9 +23,8 @@ from typing import Iterable
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from traitlets.config.loader import PyFileConfigLoader
 
-from ..coursedir import CONFIG_NAME, CourseError
+from ..coursedir import CourseError, load_config
 
 PASS_FRACTION = 0.8
 PASS_RULE = ("a module is passed with at least 80 % of its auto-graded points; manually graded "
@@ -52,9 +51,7 @@ class CourseSettings:
     @classmethod
     def load(cls, root: Path) -> "CourseSettings":
         root = Path(root).resolve()
-        if not (root / CONFIG_NAME).is_file():
-            raise CourseError(f"{root} has no {CONFIG_NAME}: run this command inside the course folder.")
-        config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        config = load_config(root)
         course = config.CourseDirectory
         return cls(
             root=root,
