@@ -19,6 +19,8 @@ from pathlib import Path
 # command each adds.
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
                       "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo"}
+# Commands defined in this file.
+BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments
 
 
@@ -72,8 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; with `command` (one of SUBCOMMAND_MODULES' commands), only that
-    subcommand's module is imported."""
+    """The parser; with `command` (a known command), no other subcommand's module is imported."""
     parser = argparse.ArgumentParser(
         prog="course",
         description="Release, grade and report on the social-media accounts course (nbgrader).",
@@ -125,7 +126,9 @@ def _known_problem(exc: Exception) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command = argv[0] if argv and argv[0] in SUBCOMMAND_MODULES.values() else None
+    # A known command builds only its own parser: `course release` need not import the report.
+    known = (*BUILTIN_COMMANDS, *SUBCOMMAND_MODULES.values())
+    command = argv[0] if argv and argv[0] in known else None
     args = build_parser(command).parse_args(argv)
     try:
         return int(args.func(args) or 0)
