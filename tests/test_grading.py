@@ -110,24 +110,61 @@ def _log_lines(course: Path) -> int:
         if (course / "autograded").is_dir() else 0
 
 
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """pid -> (parent pid, command line) of every process this machine shows."""
+    table = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        table[int(pid)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
+    return table
+
+
+def _submission_in_flight(root_pid: int) -> bool:
+    """A grading worker under `root_pid` has forked: a learner's notebook is being run."""
+    table = _processes()
+    below, frontier = set(), {root_pid}
+    while frontier:
+        frontier = {pid for pid, (parent, _) in table.items() if parent in frontier} - below
+        below |= frontier
+    worker = b"course.grading.worker"
+    return any(worker in table[pid][1] and table[pid][0] in table and worker in table[table[pid][0]][1]
+               for pid in below)
+
+
 @pytest.mark.parametrize("kill_after_records", [0, 3])
 def test_killed_run_then_rerun_gives_the_same_gradebook(cohort_course, tmp_path, kill_after_records):
+    """Killed while a submission is in flight (before any is recorded, or after three),
+    a rerun gives the same gradebook and folders as a run that was never killed."""
     course, _ = cohort_course
     names = NAMES[:2]
     straight = copy_course(course, tmp_path / "straight")
     grade(straight, names, workers=2, progress=False)
+    total = _log_lines(straight)
 
     killed = copy_course(course, tmp_path / "killed")
     proc = _grade_cli(killed, *names)
-    deadline = time.monotonic() + 120
-    while _log_lines(killed) < kill_after_records and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if kill_after_records == 0:
-        time.sleep(1.5)  # workers starting, first submissions in flight
+
+    def started() -> bool:  # a condition, never a guess of how long start-up takes
+        if kill_after_records == 0:
+            return _submission_in_flight(proc.pid)
+        return _log_lines(killed) >= kill_after_records
+
+    while not started():
+        assert proc.poll() is None, "course grade ended before the moment the test kills it: " + \
+            proc.communicate()[1][-2000:]
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
+    recorded = _log_lines(killed)
+    assert recorded < total, "the whole batch was recorded before the kill: nothing was interrupted"
+    if kill_after_records:
+        assert recorded >= kill_after_records
     rerun = _grade_cli(killed, *names)
-    rerun.communicate(timeout=300)
+    rerun.communicate(timeout=600)
     assert gradebook_state(killed) == gradebook_state(straight)
     for name in names:
         got = sorted(p.parent.parent.name for p in (killed / "autograded").glob(f"*/{name}/*.ipynb"))

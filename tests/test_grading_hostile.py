@@ -2,7 +2,9 @@
 
 Each learner below does one bad thing; each ends graded or failed with the right reason,
 and the honest learners graded in the same batch keep full marks. The per-cell timeout is
-small (4 s) so the suite stays fast.
+small (10 s) so the suite stays fast, yet far above what any cell but the endless loops
+needs on a busy machine: every other outcome here is decided by a limit that does not
+depend on the machine's speed (bytes of output, memory, processes), never by the clock.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from course.grading.sandbox import LEARNER_UID_BASE, worker_slot
 
 NAME = assignments(ROOT)[0]
 OTHER = assignments(ROOT)[1] if len(assignments(ROOT)) > 1 else None
-TIMEOUT = 4
+TIMEOUT = 10
 
 
 def _meta(cell) -> dict:
@@ -163,7 +165,11 @@ def build(cohort: Cohort, course: Path) -> None:
         "import socket\ntry:\n"
         f"    socket.create_connection(('127.0.0.1', {c.port}), timeout=2).close()\n    print('NET connected')\n"
         "except OSError as e:\n    print('NET blocked', type(e).__name__)")))
-    c.add("flood", _insert_after_setup(c.solved(), "print('x' * 100_000_000)\nfor i in range(300000):\n    print(i)"))
+    # A few huge writes, not a loop of small ones: the output limit cuts it at once, where a
+    # printing loop would race the per-cell timeout on a slow machine.
+    c.add("flood", _insert_after_setup(c.solved(), (
+        "print('x' * 100_000_000)\nprint('\\n'.join(map(str, range(300_000))))\n"
+        "import sys\nsys.stderr.write('e' * 5_000_000)")))
     nb = c.with_answer(c.wrong_code)
     nb.cells[_index(nb, c.test_id)].source = "pass"
     c.add("tampered", nb)
