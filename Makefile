@@ -8,11 +8,13 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
-.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench
+.PHONY: help venv demo test test-fast test-under-load lab release clean-notebooks lock data bench
 
 help:
 	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
 	@echo "make test   - run every test (notebooks graded by nbgrader, units, widgets)"
+	@echo "make test-fast - the quick tests only: no grading of whole notebooks, no server or browser"
+	@echo "make test-under-load - make test with two CPU-burning processes beside it (LOAD_PROCS=N)"
 	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
 	@echo "make release - regenerate release/ from source/ (course release)"
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
@@ -35,8 +37,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+# Leaves out every test marked slow (grading whole notebooks or cohorts, servers, a browser).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not assignment and not browser"
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
+
+# The whole suite as on a busy machine: CPU burners beside it, stopped by pid afterwards.
+test-under-load: $(STAMP)
+	tests/tools/under_load.sh $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lab: $(STAMP)
 	@mkdir -p workspace
