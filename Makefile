@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
-.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench
+.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench golden
 
 help:
 	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
@@ -18,6 +18,7 @@ help:
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
 	@echo "make bench  - run the benchmarks under benchmarks/"
+	@echo "make golden - rewrite tests/golden/*.html, the expected HTML of every page and fragment"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -55,6 +56,9 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.refresh
 
 lock:
 	$(PYTHON) -m venv /tmp/course-lock-venv
