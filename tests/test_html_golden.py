@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import html
 
+import jinja2
 import pytest
-from golden.cases import FOLDER, HOSTILE, SHOW_USER_TEXT, render_all
+from golden.cases import CERTIFICATE_KEY, FOLDER, HOSTILE, SHOW_USER_TEXT, render_all
+from markupsafe import Markup
+
+from course.templates import environment
+from course.trainer.certificates import verify
+from course.trainer.secret import SECRET_NAME
 
 REFRESH = "make golden (or .venv/bin/python -m tests.golden.refresh), then review `git diff tests/golden/`"
 
@@ -48,3 +54,22 @@ def test_user_text_is_escaped(rendered, name):
     assert html.escape(shown) in text, f"{name} does not show the user text, escaped"
     assert "<script>alert" not in text and '"&' not in text, f"{name} shows user text as markup"
     assert "<script" not in text.replace('<script type="application/json" id="certificate-data">', "")
+
+
+def test_the_environment_escapes_keeps_markup_and_refuses_unknown_names():
+    env = environment()
+    assert env.autoescape is True
+    assert env.from_string("<p>{{ x }}</p>").render(x=HOSTILE) == f"<p>{html.escape(HOSTILE)}</p>"
+    assert env.from_string("<p>{{ x }}</p>").render(x=Markup("<b>HTML on purpose</b>")) == \
+        "<p><b>HTML on purpose</b></p>"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ misspelt }}").render(spelt="")
+
+
+@pytest.mark.parametrize("name", ["certificate", "certificate_hostile"])
+def test_golden_certificates_verify(tmp_path, name):
+    """Verifying renders a certificate again and compares the text: the golden ones (first
+    written by the f-string code) still verify, quotes in names included."""
+    (tmp_path / SECRET_NAME).write_text(CERTIFICATE_KEY.hex() + "\n", encoding="ascii")
+    ok, why = verify(FOLDER / f"{name}.html", tmp_path)
+    assert ok, why

@@ -31,6 +31,7 @@ HOSTILE = "<script>alert(1)</script> \"&'"
 SHOW_USER_TEXT = ("feedback_l2_01-basics", "feedback_l5_02-charter", "report", "certificate_hostile",
                   "charter_hostile", "charter_preview_hostile", "simulator_hostile_contact",
                   "simulator_invalid_network")
+CERTIFICATE_KEY = b"golden-course-secret"  # the course secret the golden certificates are signed with
 IMAGES = {"completion": "completion.png", "scores": "scores.png", "exercises": "exercises.png",
           "timing": "timing.png"}
 
@@ -79,10 +80,9 @@ def trainer_pages() -> dict[str, str]:
     pages["report"] = report_html(cohort_statistics(c), IMAGES, "2026-03-10 08:00 UTC")
     empty = Cohort(c.settings, [], [], {})
     pages["report_empty"] = report_html(cohort_statistics(empty), IMAGES, "2026-03-10 08:00 UTC")
-    key = b"golden-course-secret"
     for name, learner_id, title in [("certificate", "l1", COURSE_TITLE), ("certificate_hostile", "l2", HOSTILE)]:
         data = certificate_data(c, learner_id, date(2026, 3, 10), title)
-        pages[name] = render_certificate(data, certificate_hash(key, data))
+        pages[name] = render_certificate(data, certificate_hash(CERTIFICATE_KEY, data))
     return pages
 
 
