@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
-.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench golden
+.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench
 
 help:
 	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
@@ -57,6 +57,7 @@ data: $(STAMP)
 bench: $(STAMP)
 	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done
 
+.PHONY: golden
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.refresh
 
