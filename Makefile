@@ -20,6 +20,7 @@ help:
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
 	@echo "make bench  - run the benchmarks under benchmarks/"
+	@echo "make golden - rewrite tests/golden/*.html, the expected HTML of every page and fragment"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -62,6 +63,10 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done
+
+.PHONY: golden
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.refresh
 
 lock:
 	$(PYTHON) -m venv /tmp/course-lock-venv
