@@ -25,6 +25,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from ..coursedir import CourseError, load_config
+from ..gradebook_safety import check_readable
 
 PASS_FRACTION = 0.8
 PASS_RULE = ("a module is passed with at least 80 % of its auto-graded points; manually graded "
@@ -323,6 +324,7 @@ def load_cohort(root: Path, assignments: list[str] | None = None,
         # Opening a missing SQLite gradebook would quietly create an empty one.
         raise CourseError(f"No gradebook at {sqlite_file}: release and grade the cohort first "
                           "(`course grade` or `nbgrader autograde`), or try `course demo`.")
+    check_readable(settings.db_url)  # damaged: a clear message, not a traceback nor a new empty gradebook
     modules: list[Module] = []
     hidden_sources: list[str] = []
     submissions: dict[tuple[str, str], Submission] = {}
