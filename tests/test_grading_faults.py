@@ -24,7 +24,7 @@ from course.grading import logs, pool
 from course.grading.channel import LineReader, parse, send
 from course.grading.command import grade
 from course.grading.sample_course import copy_course, make_course
-from course.grading.worker import values_offered
+from course.grading.notebook import values_offered
 
 NAME = assignments(ROOT)[0]
 

@@ -24,6 +24,7 @@ from .channel import write_all
 LEVEL_ENV = "COURSE_GRADE_LOG_LEVEL"
 MAX_LINE = 16000
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_INSTALLED: list[logging.Handler] = []
 
 
 class _Stderr(logging.StreamHandler):
@@ -42,11 +43,16 @@ def setup(verbose: bool, log_file: Path | None, default: bool = True) -> Path | 
     """Logging of the `course grade` command; the log file's path, or None if it cannot be
     written (said on stderr). `default`: log_file is the default one (rotated)."""
     logger = logging.getLogger("course")
+    for installed in _INSTALLED:  # a second call replaces what the first installed
+        logger.removeHandler(installed)
+        installed.close()
+    _INSTALLED.clear()
     logger.setLevel(logging.DEBUG)
     console = _Stderr()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("course grade: %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(console)
+    _INSTALLED.append(console)
     if log_file is None:
         return None
     try:
@@ -61,8 +67,14 @@ def setup(verbose: bool, log_file: Path | None, default: bool = True) -> Path | 
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(logging.Formatter(FORMAT))
     logger.addHandler(handler)
+    _INSTALLED.append(handler)
     logger.info("course %s (pid %d)", " ".join(sys.argv[1:]), os.getpid())
     return log_file
+
+
+def printable(text: str) -> str:
+    """Text that may hold what a learner wrote, safe to show in a terminal (no escape sequences)."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else "?" for ch in text)
 
 
 def worker_level() -> int:

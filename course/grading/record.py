@@ -28,6 +28,7 @@ from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutp
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
 from ..coursedir import tool_env
+from .logs import printable
 from .prepare import Prepared, PreparedNotebook, Problem
 from .settings import Settings
 
@@ -397,14 +398,15 @@ class Recorder:
 
 def fault_message(code: str, result: dict, prepared: Prepared) -> str:
     """The reason of a submission the grader failed to grade; its traceback goes to the log."""
+    detail = printable(str(result.get("detail") or ""))  # an exception's message may quote learner data
     if code != "grader_error":
-        if result.get("detail"):
-            log.error("%s %s: %s\n%s", prepared.student, prepared.assignment, result[code], result["detail"])
+        if detail:
+            log.error("%s %s: %s\n%s", prepared.student, prepared.assignment, result[code], detail)
         return str(result[code])
     log.error("%s %s: %s, not the learner's notebook; the gradebook keeps what it had. Traceback:\n%s",
-              prepared.student, prepared.assignment, result[code], result.get("detail", "(none)"))
-    return (f"internal grading error ({result[code]}), not the learner's notebook: run `course grade` again "
-            "to retry it; the traceback is in the log (autograded/course-grade.log unless --log-file)")
+              prepared.student, prepared.assignment, result[code], detail or "(none)")
+    return (f"{result[code]}: internal grading error, not the learner's notebook; run `course grade` again "
+            "to retry it (traceback in the log: autograded/course-grade.log unless --log-file)")
 
 
 def notebook_json(nb) -> str:

@@ -24,20 +24,17 @@ import json
 import logging
 import os
 import shutil
-import signal
 import sys
 import tempfile
 import time
 import traceback
 
-from . import faults, learner, logs, sandbox, testproc, warmup
-from .channel import LineReader, parse, send
-from .outputs import dead_kernel, interference, not_run, timeout_output
+from . import faults, logs, notebook, sandbox, testproc, warmup
+from .channel import send
 from .shell import make_shell, run_cell
 from .warmup import copy_font_cache, font_cache_used  # noqa: F401  (the worker's start-up, tested)
 
 log = logging.getLogger("course.grading.worker")  # not __name__: run as __main__
-SIGINT_GRACE = 3.0
 
 
 class Worker:
@@ -107,7 +104,7 @@ class Worker:
                     # Nothing the previous notebook's code started is left when this one's starts.
                     self.cleanup()
                 started = time.perf_counter()
-                notebooks.append(self.run_notebook(nb, workdir, limits, job["timeout"], job["max_output_bytes"]))
+                notebooks.append(notebook.run(self, nb, workdir, limits, job["timeout"], job["max_output_bytes"]))
                 stopped = notebooks[-1]["stopped"]
                 log.debug("job %s: notebook %s: %d cells in %.3f s%s", job["id"], nb.get("name", k), len(nb["cells"]),
                           time.perf_counter() - started,
@@ -121,115 +118,8 @@ class Worker:
         sandbox.reap_everything([self.learner_uid] if self.learner_uid is not None else [],
                                 keep=[self.base.pid] if self.base is not None else [])
 
-    def run_notebook(self, nb: dict, workdir: str, limits: dict, timeout: float, max_bytes: int) -> dict:
-        cells = nb["cells"]
-        limits["cpu_seconds"] = int(timeout * (len(cells) + 1)) + 5
-        outputs: dict[int, list] = {}
-        cut: list[int] = []
-        to_learner_r, to_learner_w = os.pipe()
-        from_learner_r, from_learner_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(to_learner_w)
-            os.close(from_learner_r)
-            learner.run(self.shell, self.learner_uid, cells, workdir, limits, max_bytes, to_learner_r, from_learner_w)
-        os.close(to_learner_r)
-        os.close(from_learner_w)
-        reader = LineReader(from_learner_r)
-        died = None
-        i = 0
-        try:
-            if not self._learner_ready(reader, timeout):
-                died = ("kernel_died", 0)
-            while died is None and i < len(cells):
-                line = reader.readline(time.monotonic() + timeout)
-                if line is None:  # the cell ran past the timeout: interrupt it, as nbgrader does
-                    try:
-                        os.kill(pid, signal.SIGINT)
-                    except OSError:
-                        pass
-                    msg = parse(reader.readline(time.monotonic() + SIGINT_GRACE))
-                    if msg and msg.get("i") == i and "outputs" in msg and cells[i]["kind"] != "test":
-                        outputs[i] = msg["outputs"] + [timeout_output(timeout)]
-                        i += 1
-                        continue
-                    outputs[i] = [timeout_output(timeout)]
-                    died = ("timeout", i)
-                    break
-                msg = parse(line)
-                if not msg or msg.get("i") != i:
-                    died = ("kernel_died" if not line else "interference", i)
-                    break
-                if "crashed" in msg:
-                    # Unverified: written by the learner's process, after learner code ran there.
-                    log.warning("the learner process of %s stopped on an error at cell %d (maybe the "
-                                "learner's doing; counted as kernel_died):\n%s", nb.get("name"), i,
-                                str(msg["crashed"])[-faults.MAX_DETAIL:])
-                    died = ("kernel_died", i)
-                    break
-                if cells[i]["kind"] == "test":
-                    payload = values_offered(msg, cells[i])
-                    if payload is None:
-                        # Outputs offered for a test cell, or values the test does not read:
-                        # written by learner code. A test's outputs only ever come from the
-                        # test process, and only the values it reads go in.
-                        died = ("interference", i)
-                        break
-                    test_outputs, test_cut = self._run_test(cells, i, payload, workdir, limits, timeout, max_bytes)
-                    outputs[i] = test_outputs
-                    if test_cut:
-                        cut.append(i)
-                    os.write(to_learner_w, b"go\n")
-                elif "test" in msg or "outputs" not in msg:
-                    # A test run asked at a cell that is not a test: the test process would run
-                    # the learner's code. Only learner code writes such a line.
-                    died = ("interference", i)
-                    break
-                else:
-                    outputs[i] = msg["outputs"]
-                    if msg.get("cut"):
-                        cut.append(i)
-                i += 1
-        except OSError:
-            died = ("kernel_died", i)
-        finally:
-            os.close(to_learner_w)
-            os.close(from_learner_r)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-            if self.base is not None:
-                self.base.end_session()
-        if died:
-            reason, at = died
-            if reason == "interference":
-                outputs[at] = outputs.get(at, []) + [interference()]
-            if reason == "kernel_died":
-                outputs[at] = outputs.get(at, []) + [dead_kernel()]
-            for later in range(at + 1, len(cells)):
-                if cells[later]["kind"] == "test":
-                    outputs[later] = [not_run()]
-        return {"outputs": {str(k): v for k, v in outputs.items()}, "cut": cut,
-                "stopped": {"reason": died[0], "cell": died[1]} if died else None}
-
-    @staticmethod
-    def _learner_ready(reader: LineReader, timeout: float) -> bool:
-        """The learner process's first line: `ready`, or a grader error in its set-up (raised:
-        no learner code has run in it yet, so only grader code can have written it)."""
-        line = reader.readline(time.monotonic() + timeout)
-        msg = faults.check(parse(line), "learner process's set-up")
-        if msg is not None and msg.get("ready") is True:
-            return True
-        log.warning("a learner process ended before it was ready (%s): counted as kernel_died",
-                    "timed out" if line is None else "no ready line")
-        return False
-
-    def _run_test(self, cells, i, payload, workdir, limits, timeout, max_bytes) -> tuple[list, bool]:
+    def run_test(self, cells, i, payload, workdir, limits, timeout, max_bytes) -> tuple[list, bool]:
+        """Run test cell `i` in a test process, on the learner's values (`payload`)."""
         base = self._base_for(cells, workdir, max_bytes)
         if base is not None:
             return base.run_test(cells[i]["source"], payload, workdir, limits, timeout, max_bytes)
@@ -251,17 +141,6 @@ class Worker:
         if self.base is None:
             self.base = testproc.Base(self.shell, self.learner_uid, self.course_files, key, locked, workdir, max_bytes)
         return self.base
-
-
-def values_offered(msg: dict, cell: dict) -> dict | None:
-    """The values a test cell's message offers, if they are what the learner process sends:
-    a dict of specs for names the test reads (`transfer`); None otherwise."""
-    payload = msg.get("test")
-    if not isinstance(payload, dict) or not all(isinstance(spec, dict) for spec in payload.values()):
-        return None
-    if not set(payload) <= set(cell.get("transfer", ())):
-        return None
-    return payload
 
 
 def main() -> None:
