@@ -122,6 +122,7 @@ def _inject(monkeypatch, code: str) -> None:
     monkeypatch.setattr(pool.WorkerProcess, "command", command)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", sorted(INJECTED))
 def test_a_grader_bug_in_a_child_is_a_grader_error_not_the_learners(one_learner, tmp_path, monkeypatch, caplog,
                                                                      where):
@@ -141,6 +142,7 @@ def test_a_grader_bug_in_a_child_is_a_grader_error_not_the_learners(one_learner,
         assert again.status == "graded" and again.score == again.max_score > 0
 
 
+@pytest.mark.slow
 def test_after_learner_code_ran_a_crash_is_the_learners_with_the_traceback_logged(one_learner, tmp_path,
                                                                                   monkeypatch, caplog):
     # Past its `ready` line the learner process is the learner's: nothing it says can be
@@ -162,6 +164,7 @@ def _grade_cli(course, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_verbose_shows_debug_lines_and_the_log_file_is_written(one_learner, tmp_path):
     course, learner = one_learner
     course = copy_course(course, tmp_path / "course")
