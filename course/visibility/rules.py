@@ -1,0 +1,160 @@
+"""Who can see a post, network by network: each platform's rules as its help centre states them."""
+
+from __future__ import annotations
+
+
+from .model import (FINDS_GROUP, FORMAT_WORDS, GROUPS, LINKEDIN_MEMBERS, PERSONAL_GROUPS, PUBLIC, SEARCH_ENGINES,
+                    TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, alex_contacts, ContactBook, Settings, Visibility)
+from .settings import _resolve_all, parse_settings
+from .compare import _sentence
+
+
+def who_can_see(settings: dict | Settings, contacts: ContactBook | None = None) -> Visibility:
+    """Who can see a post published with these settings (a dict as in the module docstring)."""
+    __tracebackhide__ = True  # IPython shows the learner the message, not this function
+    book = contacts or alex_contacts()
+    s = settings if isinstance(settings, Settings) else parse_settings(settings, book)
+    rule = {"facebook": _facebook, "instagram": _instagram, "x": _x,
+            "linkedin": _linkedin, "tiktok": _tiktok}[s.network]
+    ids, outside, reposts, notes = rule(s, book)
+    viewers = tuple(c for c in book.contacts if c.contact_id in ids)
+    per_group = {g: 0 for g in GROUPS}
+    connected = {g: 0 for g in GROUPS}
+    for c in viewers:
+        per_group[c.group] += 1
+    for c in book.on(s.network):
+        connected[c.group] += 1
+    full_outside = {PUBLIC: False, SEARCH_ENGINES: False}
+    full_outside.update(outside)
+    if s.location and viewers:
+        notes.append("The location goes to everyone who sees the post: while you are away, they "
+                     "know your home is empty.")
+    if s.photo and (viewers or full_outside[PUBLIC]):
+        notes.append("A photo can be saved or screenshotted by anyone who sees it; ask the people "
+                     "in it before posting (right to one's image, Code civil art. 9).")
+    return Visibility(s, viewers, per_group, connected, full_outside, reposts, tuple(notes), book)
+
+
+def _facebook(s: Settings, book: ContactBook):
+    friends = {c.contact_id for c in book.on("facebook")}
+    restricted = {c.contact_id for c in book.contacts if c.facebook_list == "restricted"}
+    outside: dict[str, int | bool] = {}
+    notes: list[str] = []
+    a = s.audience
+    if a == "group":
+        members = _resolve_all(s.members, book) & friends
+        if s.group_privacy == "public":
+            outside.update({PUBLIC: True, SEARCH_ENGINES: True})
+            return members, outside, True, notes
+        outside[FINDS_GROUP] = "only members" if s.group_visibility == "hidden" else "anyone"
+        notes.append("Private group: only members see its posts, and any member can screenshot them.")
+        return members, outside, False, notes
+    if a == "public":
+        ids = set(friends)
+        outside.update({PUBLIC: True, SEARCH_ENGINES: True})
+    elif a == "friends":
+        ids = friends - restricted
+    elif a == "friends_except":
+        ids = friends - restricted - _resolve_all(s.except_, book)
+    elif a in ("specific_friends", "custom"):
+        ids = (_resolve_all(s.specific, book) & friends) - restricted - _resolve_all(s.except_, book)
+    else:  # only_me
+        ids = set()
+    if a != "public":
+        left_out = sorted(c.name for c in book.contacts
+                          if c.contact_id in restricted and c.contact_id not in ids)
+        if left_out and a != "only_me":
+            notes.append(f"{', '.join(left_out)}: on your Restricted list, sees only Public posts "
+                         "and posts you tag them in.")
+    _facebook_tags(s, book, ids, outside, notes)
+    return ids, outside, a == "public", notes
+
+
+def _facebook_tags(s: Settings, book: ContactBook, ids: set[str], outside: dict, notes: list[str]) -> None:
+    """What tags do to a Facebook post's audience (see the module docstring)."""
+    own = [book.by_name(t) for t in s.tags]
+    by_others = [book.by_name(t) for t in s.tags_by_others]
+    if s.tag_review and own and not by_others:
+        notes.append("Tag review is on: it holds the tags other people add to your posts until you "
+                     "approve them. It does not hold the tags you add yourself.")
+    if s.audience == "only_me" or not (own or by_others):
+        return
+    live = own + ([] if s.tag_review else by_others)
+    pending = by_others if s.tag_review else []
+    adds_friends = s.tagged_person_adds == "friends"
+    # A public post already reaches everyone: counting their friends again would double-count.
+    counts = s.audience != "public" and adds_friends
+    if live:
+        ids |= {c.contact_id for c in live}
+        outside[TAGGED_FRIENDS] = sum(c.friend_count for c in live) if counts else 0
+    if pending:
+        outside[TAGGED_FRIENDS_PENDING] = sum(c.friend_count for c in pending) if counts else 0
+        notes.append(f"Tag review is on: the tags others added ({', '.join(c.name for c in pending)}) wait "
+                     "for your approval; once you approve, the tagged people see the post, and their "
+                     "friends too if their own tagging setting says Friends.")
+    elif by_others:
+        notes.append(f"Tag review is off: the tags others added ({', '.join(c.name for c in by_others)}) "
+                     "show at once and widen the audience without asking you.")
+    if s.audience == "public" or not live:
+        return
+    tagged = _sentence(f"Tagged: {', '.join(c.name for c in live)}")
+    their_setting = " Their own setting \"When you're tagged in a post, who do you want to add to the audience...?\""
+    if adds_friends:
+        notes.append(tagged + their_setting + " says Friends (Facebook's default), so their friends are added. "
+                     "Only they can change it, in Settings > Profile and tagging.")
+    else:
+        notes.append(tagged + their_setting + " says Only me: the tag adds them, not their friends.")
+
+def _instagram(s: Settings, book: ContactBook):
+    followers = {c.contact_id for c in book.on("instagram")}
+    notes: list[str] = []
+    if s.audience == "close_friends":
+        # Stories since 2018; feed posts and reels since 2023.
+        chosen = (_resolve_all(s.close_friends, book) if s.close_friends is not None
+                  else {c.contact_id for c in book.contacts if c.group == "close_friend"})
+        notes.append(f"Close Friends {FORMAT_WORDS[s.format]}: only the people on your Close Friends "
+                     "list see it, whatever the account's privacy; each of them can still screenshot it.")
+        return chosen & followers, {}, False, notes
+    lasting = s.format != "story"
+    if s.account == "public":
+        # Stories vanish after 24 hours and search engines do not list them; posts and reels they may.
+        return followers, {PUBLIC: True, SEARCH_ENGINES: lasting}, lasting, notes
+    notes.append("Private account: only followers you approved see it. Followers who saw "
+                 "your posts before you went private keep what they saw.")
+    return followers, {}, False, notes
+
+
+def _x(s: Settings, book: ContactBook):
+    followers = {c.contact_id for c in book.on("x")}
+    if s.protected:
+        return followers, {}, False, ["Protected posts: approved followers only, out of search "
+                                      "engines, no reposts; a follower can still screenshot them."]
+    return followers, {PUBLIC: True, SEARCH_ENGINES: True}, True, []
+
+
+def _linkedin(s: Settings, book: ContactBook):
+    connections = {c.contact_id for c in book.on("linkedin")}
+    notes: list[str] = []
+    if not s.show_connections:
+        notes.append("Your connection list is hidden: contacts cannot browse who else you know "
+                     "(they still see connections you share).")
+    else:
+        notes.append("Your connections can browse your connection list, clients and competitors included.")
+    if s.audience == "connections":
+        return connections, {}, False, notes
+    if s.public_profile:
+        return connections, {PUBLIC: True, SEARCH_ENGINES: True}, True, notes
+    notes.append("Public profile visibility is off: only people signed in to LinkedIn see "
+                 "your Anyone posts, and search engines do not.")
+    return connections, {LINKEDIN_MEMBERS: True}, True, notes
+
+
+def _tiktok(s: Settings, book: ContactBook):
+    followers = {c.contact_id for c in book.on("tiktok")}
+    if s.audience == "only_you":
+        return set(), {}, False, []
+    if s.audience == "friends":
+        return {c.contact_id for c in book.on("tiktok") if c.group in PERSONAL_GROUPS}, {}, False, []
+    if s.audience == "everyone":
+        return followers, {PUBLIC: True, SEARCH_ENGINES: True}, True, []
+    return followers, {}, False, ["Private account: only followers you approved see it."]

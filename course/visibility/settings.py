@@ -1,0 +1,155 @@
+"""Reading a learner's settings dict: plain-language errors, defaults, and who a name means."""
+
+from __future__ import annotations
+
+
+from .model import (AUDIENCES, BOOL_KEYS, CHOICES, COMMON_KEYS, FACEBOOK_LISTS, GROUPS, LIST_KEYS, NETWORK_KEYS,
+                    NETWORK_NAMES, _allowed, _did_you_mean, _kind, _norm, _shown, alex_contacts, Contact, ContactBook,
+                    Settings, SettingsError)
+
+
+def parse_settings(raw: dict, contacts: ContactBook | None = None) -> Settings:
+    """Check a settings dict and return it as Settings. A SettingsError says, in plain
+    words, what is wrong and what to write instead."""
+    __tracebackhide__ = True  # IPython shows the learner the message, not this function
+    if type(raw) is not dict:
+        raise SettingsError('Write the settings as a dictionary in curly brackets, like '
+                            '{"network": "facebook", "audience": "friends"}; '
+                            f"yours is {_kind(raw)}.")
+    odd_keys = [k for k in raw if type(k) is not str]
+    if odd_keys:
+        raise SettingsError(f"The setting name {_shown(odd_keys[0])} is not in quotes. Setting names are "
+                            'texts in quotes, like "audience" in "audience": "friends".')
+    if "network" not in raw:
+        raise SettingsError('The settings do not say which network the post goes to. Add "network" and '
+                            f'one of {_allowed(NETWORK_KEYS)}, like "network": "facebook".')
+    network = raw["network"]
+    if type(network) is not str or _norm(network) not in NETWORK_KEYS:
+        raise SettingsError(f"The network {_shown(network)} is not one this course knows."
+                            f"{_did_you_mean(network, NETWORK_KEYS)} Choose one of "
+                            f'{_allowed(NETWORK_KEYS)}, in quotes, like "network": "facebook".')
+    network = _norm(network)
+    name = NETWORK_NAMES[network]
+    allowed_keys = COMMON_KEYS + NETWORK_KEYS[network]
+    for key in raw:
+        if key not in allowed_keys:
+            keys = [k for k in allowed_keys if not (network == "x" and k == "audience")]
+            raise SettingsError(f'{name} has no setting "{key}".{_did_you_mean(key, keys)} Remove it, or use '
+                                f"one of the settings {name} has: {_allowed(keys)}.")
+    values: dict = {"network": network}
+    for key, value in raw.items():
+        if key == "network":
+            continue
+        if key in BOOL_KEYS:
+            if type(value) is not bool:
+                raise SettingsError(f'"{key}" is a yes-or-no setting, but it is {_shown(value)}. Write True '
+                                    f'or False, with a capital letter and no quotes, like "{key}": True.')
+            values[key] = value
+        elif key in LIST_KEYS:
+            if type(value) not in (list, tuple) or not all(type(v) is str for v in value):
+                raise SettingsError(f'"{key}" should be a list of names in quotes, in square brackets even '
+                                    f'for one name, like "{key}": ["manager"] or "{key}": ["manager", '
+                                    f'"Nora P."]; it is {_shown(value)}.')
+            values[key] = tuple(value)
+        elif key in CHOICES:
+            if type(value) is not str or _norm(value) not in CHOICES[key]:
+                raise SettingsError(f'{_shown(value)} is not a choice for "{key}".'
+                                    f"{_did_you_mean(value, CHOICES[key])} Choose one of "
+                                    f'{_allowed(CHOICES[key])}, like "{key}": "{CHOICES[key][0]}".')
+            values[key] = _norm(value)
+        elif key == "audience":
+            if network == "x":
+                raise SettingsError('X has no audience to choose per post: every post reaches whoever your '
+                                    'account lets in. Remove "audience"; to keep posts to approved '
+                                    'followers, write "protected": True.')
+            if type(value) is not str or _norm(value) not in AUDIENCES[network]:
+                raise SettingsError(f"The audience {_shown(value)} is not one of {name}'s audiences."
+                                    f"{_did_you_mean(value, AUDIENCES[network])} Choose one of "
+                                    f"{_allowed(AUDIENCES[network])}, in quotes, like "
+                                    f'"audience": "{AUDIENCES[network][1]}".')
+            values["audience"] = _norm(value)
+    if "except" in values:
+        values["except_"] = values.pop("except")
+    _default_audience(values)
+    settings = Settings(**values)
+    _check_combination(settings, contacts or alex_contacts())
+    return settings
+
+
+def _default_audience(values: dict) -> None:
+    network = values["network"]
+    if "audience" in values:
+        return
+    if network == "facebook":
+        raise SettingsError('Facebook asks for an audience on every post, and these settings have none. '
+                            f"Add \"audience\" and one of {_allowed(AUDIENCES['facebook'])}, "
+                            'like "audience": "friends".')
+    values["audience"] = {"instagram": "followers", "x": "account", "linkedin": "anyone",
+                          "tiktok": "followers" if values.get("account") == "private" else "everyone"}[network]
+
+
+def _check_combination(s: Settings, book: ContactBook) -> None:
+    if s.network == "facebook":
+        if s.audience == "friends_except" and not s.except_:
+            raise SettingsError('"friends_except" needs the people to leave out: add "except": [...], '
+                                'e.g. "except": ["manager", "client"].')
+        if s.audience == "specific_friends" and not s.specific:
+            raise SettingsError('"specific_friends" needs the people to share with: add "specific": [...], '
+                                'e.g. "specific": ["family"].')
+        if s.audience == "custom" and not s.specific:
+            raise SettingsError('"custom" needs "specific" (share with) and may have "except" (don\'t share with).')
+        if s.audience == "group" and not s.members:
+            raise SettingsError('A group post needs the group\'s members among your contacts: add "members": [...].')
+        if s.group_privacy == "public" and s.group_visibility == "hidden":
+            raise SettingsError("A Public Facebook group cannot be Hidden: only Private groups can be hidden.")
+    if s.network == "tiktok":
+        if s.account == "private" and s.audience == "everyone":
+            raise SettingsError('A private TikTok account cannot post to "everyone": its audiences are '
+                                '"followers", "friends" and "only_you".')
+        if s.account == "public" and s.audience == "followers":
+            raise SettingsError('On a public TikTok account anyone can follow you, so "followers" is not a '
+                                'choice: use "everyone", "friends" or "only_you", or make the account private.')
+    used_only_with = {"except_": ("facebook", ("friends_except", "custom")),
+                      "specific": ("facebook", ("specific_friends", "custom")),
+                      "members": ("facebook", ("group",)),
+                      "close_friends": ("instagram", ("close_friends",))}
+    for key, (network, audiences) in used_only_with.items():
+        if s.network == network and getattr(s, key) and s.audience not in audiences:
+            raise SettingsError(f'"{key.rstrip("_")}" only works with the audience {_allowed(audiences)}; '
+                                f'this post\'s audience is "{s.audience}". Remove it or change the audience.')
+    names = [c.name for c in book.contacts]
+    for key in ("tags", "tags_by_others"):
+        for who in getattr(s, key):
+            if book.by_name(who) is None:
+                raise SettingsError(f'"{key}" names {_shown(who)}, which is not one of Alex\'s contacts: a tag '
+                                    f"names one person, not a group.{_did_you_mean(who, names)} Write the name "
+                                    'as it is in contacts.csv, like ["Anna R."].')
+    for key in ("except_", "specific", "members", "close_friends"):
+        for who in getattr(s, key) or ():
+            _resolve(who, book, key.rstrip("_"))
+
+
+def _resolve(who: str, book: ContactBook, key: str) -> set[str]:
+    """Contact ids meant by `who`: a group, a Facebook friend list, or a contact's name."""
+    token = _norm(who)
+    if token in GROUPS:
+        return {c.contact_id for c in book.contacts if c.group == token}
+    if token.rstrip("s") in GROUPS:  # "managers", "clients", "competitors"
+        return {c.contact_id for c in book.contacts if c.group == token.rstrip("s")}
+    if token in FACEBOOK_LISTS:
+        return {c.contact_id for c in book.contacts if c.facebook_list == token}
+    contact = book.by_name(who)
+    if contact is None:
+        options = list(GROUPS) + list(FACEBOOK_LISTS) + [c.name for c in book.contacts]
+        raise SettingsError(f'"{key}" names {_shown(who)}, which is neither a group ({_allowed(GROUPS)}), '
+                            f"a Facebook list ({_allowed(FACEBOOK_LISTS)}) nor one of Alex's contacts."
+                            f"{_did_you_mean(who, options)} Write a group, a list or a name as it is in "
+                            'contacts.csv, like "Nora P.".')
+    return {contact.contact_id}
+
+
+def _resolve_all(items, book: ContactBook) -> set[str]:
+    out: set[str] = set()
+    for who in items:
+        out |= _resolve(who, book, "")
+    return out
