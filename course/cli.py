@@ -18,7 +18,8 @@ from pathlib import Path
 # Modules that add a subcommand with `add_parser(subparsers)`, in --help order, with the
 # command each adds.
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
-                      "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo"}
+                      "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo",
+                      "config": "config"}
 # Commands defined in this file.
 BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments

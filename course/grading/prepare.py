@@ -23,8 +23,8 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, OverwriteCells
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
+from ..config import Settings
 from . import transfer
-from .settings import Settings
 
 # Changing how grading works changes this, so that earlier grades are not reused.
 GRADER_VERSION = "1"
@@ -362,9 +362,8 @@ def prepare(gb: Gradebook, settings: Settings, assignment: str, student: str) ->
         timestamp = None  # an unreadable timestamp.txt: graded as on time, like an absent one
     names = assignment_notebooks(gb, assignment)
     source_nb = settings.root / "source" / assignment / f"{names[0]}.ipynb" if names else None
-    config_text = (settings.root / "nbgrader_config.py").read_text(encoding="utf-8")
     prepared = Prepared(student, assignment, folder, timestamp,
-                        content_hash(folder, timestamp, source_nb, config_text))
+                        content_hash(folder, timestamp, source_nb, settings.text))
     submitted = {p.stem: p for p in folder.glob("*.ipynb")}
     for name in names:
         path = submitted.get(name)

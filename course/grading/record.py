@@ -26,9 +26,9 @@ from nbgrader.api import BaseCell, Comment, Grade, Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 
+from ..config import Settings
 from ..coursedir import tool_env
 from .prepare import Prepared, PreparedNotebook, Problem
-from .settings import Settings
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 # Reasons that mean the submission could not be graded as submitted (exit status 1).

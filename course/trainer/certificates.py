@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ..coursedir import CourseError, find_root
 from .pages import esc, number, page, write
-from .results import PASS_FRACTION, Cohort, load_cohort
+from .results import Cohort, load_cohort
 from .secret import course_secret, keyed_hash
 
-COURSE_TITLE = "Social media, professional and private: running your accounts well"
+# The pass mark of certificates issued before it was an option (c.Course.pass_mark).
+EARLIER_PASS_MARK = 0.8
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="certificate-data">(.*?)</script>', re.S)
 
 STYLE = """
@@ -54,7 +55,8 @@ def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) 
         modules.append({"assignment": module.name, "title": module.title,
                         "score": result.auto_score, "max_score": module.auto_max})
     return {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
-            "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
+            "learner_name": learner.name, "modules": modules, "date": issued.isoformat(),
+            "pass_mark": cohort.pass_mark}
 
 
 def render(data: dict, verification: str) -> str:
@@ -65,10 +67,11 @@ def render(data: dict, verification: str) -> str:
     rows = "".join(f"<tr><td>{esc(m['assignment'])}</td><td>{esc(m['title'])}</td>"
                    f"<td class=\"num\">{number(m['score'])} / {number(m['max_score'])}</td></tr>"
                    for m in data["modules"])
+    pass_mark = data.get("pass_mark", EARLIER_PASS_MARK)
     body = (f"<div class=\"sheet\"><h1>Certificate of completion</h1>"
             f"<p class=\"course\">{esc(data['course'])}</p><p>awarded to</p>"
             f"<p class=\"name\">{esc(data['learner_name'])}</p>"
-            f"<p>who passed every module of the course, each with at least {PASS_FRACTION:.0%} of its "
+            f"<p>who passed every module of the course, each with at least {pass_mark:.0%} of its "
             f"automatically checked points:</p><table><tr><th>Module</th><th>Title</th><th>Points</th></tr>"
             f"{rows}</table><p>Issued on {esc(data['date'])}</p>"
             f"<p class=\"verify\">Learner id {esc(data['learner_id'])} · verification "
@@ -79,8 +82,10 @@ def render(data: dict, verification: str) -> str:
 
 
 def write_certificates(cohort: Cohort, out_dir: Path, issued: date | None = None,
-                       title: str = COURSE_TITLE) -> list[Path]:
-    """One certificate per learner who passed every module of the gradebook."""
+                       title: str | None = None) -> list[Path]:
+    """One certificate per learner who passed every module of the gradebook. `title`:
+    default c.Course.title."""
+    title = title or cohort.settings.course.title
     key = course_secret(cohort.settings.root)
     issued = issued or date.today()
     written = []
@@ -138,12 +143,12 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "certificates", help="write a certificate per learner who passed every module, or verify one",
         description="Write <learner>.html for every learner who passed every graded module (at least "
-                    f"{PASS_FRACTION:.0%} of each module's auto-graded points). Each certificate carries a "
-                    "verification hash: HMAC-SHA256 over the learner id, modules, scores and date, keyed "
-                    "with the course secret (.course-secret). --verify FILE checks one.")
+                    "the pass mark, c.Course.pass_mark, of each module's auto-graded points). Each certificate "
+                    "carries a verification hash: HMAC-SHA256 over the learner id, modules, scores, date and "
+                    "pass mark, keyed with the course secret (.course-secret). --verify FILE checks one.")
     p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/certificates/)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date of issue (default: today)")
-    p.add_argument("--title", default=COURSE_TITLE, help="course title on the certificates")
+    p.add_argument("--title", help="course title on the certificates (default: c.Course.title)")
     p.add_argument("--verify", metavar="FILE", help="check that FILE is a genuine, unchanged certificate "
                                                      "of this course (exit 0 if so, 1 if not)")
     p.set_defaults(func=cmd_certificates)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..coursedir import find_root, resolve_assignments
 from .pages import esc, number, page, write
-from .results import PASS_FRACTION, Cohort, Learner, Module, load_cohort
+from .results import Cohort, Learner, Module, load_cohort
 
 
 def with_code(escaped: str) -> str:
@@ -41,7 +41,7 @@ def feedback_page(cohort: Cohort, learner: Learner, module: Module) -> str:
             parts.append(f" · <span class=\"wait\">{esc(_late(sub.seconds_late))} after the deadline</span>")
     parts.append("</p>")
 
-    needed = PASS_FRACTION * module.auto_max
+    needed = cohort.pass_mark * module.auto_max
     if result.status != "graded":
         parts.append("<div class=\"box\"><p><strong>Your notebook could not be graded.</strong> "
                      "The file could not be opened or run (it may be damaged or incomplete). Open your "
