@@ -1,5 +1,6 @@
 """The course's configuration (course/config.py): one reader of nbgrader_config.py, the
-c.Course options, the gradebook URL and `course config`."""
+c.Course options, the gradebook URL, `course config`, and the nbgrader version gate of
+course/nbgrader_adapter.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from course import nbgrader_adapter
 from course.cli import main
 from course.config import Course, gradebook_url, load, option_names, sqlite_file
 from course.coursedir import CourseError
@@ -149,3 +151,47 @@ def test_a_certificate_states_its_own_pass_mark():
             "date": "2026-01-01"}
     assert "at least 80% of its" in render(data, "x"), "certificates issued before the option"
     assert "at least 65% of its" in render(dict(data, pass_mark=0.65), "x")
+
+
+# -- nbgrader's internals: the version gate -----------------------------------------------------
+
+def test_the_pinned_nbgrader_is_the_tested_one():
+    pinned = re.search(r"^nbgrader==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M).group(1)
+    assert pinned in nbgrader_adapter.TESTED_NBGRADER
+    nbgrader_adapter.check_version()
+
+
+def test_another_nbgrader_is_refused_until_allowed(monkeypatch):
+    monkeypatch.delenv(nbgrader_adapter.ALLOW_ENV, raising=False)
+    monkeypatch.setattr(nbgrader_adapter, "NBGRADER_VERSION", "0.9.7")
+    with pytest.raises(CourseError) as refused:
+        nbgrader_adapter.check_version()
+    message = str(refused.value)
+    for words in ("nbgrader 0.9.7 is installed", "tested with nbgrader 0.9.6",
+                  "tests/test_grading.py::test_same_scores_as_nbgrader_autograde", "tests/test_coursedir.py",
+                  "COURSE_ALLOW_NBGRADER=0.9.7"):
+        assert words in message
+    monkeypatch.setenv(nbgrader_adapter.ALLOW_ENV, "0.9.7")
+    nbgrader_adapter.check_version()
+    monkeypatch.setenv(nbgrader_adapter.ALLOW_ENV, "0.9.8")
+    with pytest.raises(CourseError):
+        nbgrader_adapter.check_version()
+
+
+def test_the_grader_does_not_load_with_another_nbgrader():
+    code = ("import nbgrader\nnbgrader.__version__ = '0.9.7'\n"
+            "from course.coursedir import CourseError\n"
+            "try:\n    import course.grading.record\nexcept CourseError as exc:\n    print('refused:', exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("refused: nbgrader 0.9.7 is installed")
+
+
+NBGRADER_PRIVATES = ("_remove_hidden_test_region", "_check_late_penalty", "init_plugin", "plugin_inst",
+                     "NbGraderPreprocessor", "gb.db", "_session.db", "gb.__dict__", "validate_cell")
+
+
+def test_nbgrader_internals_are_used_only_through_the_adapter():
+    adapter = ROOT / "course" / "nbgrader_adapter.py"
+    used = {(str(p.relative_to(ROOT)), name) for p in (ROOT / "course").rglob("*.py") if p != adapter
+            for name in NBGRADER_PRIVATES if name in p.read_text(encoding="utf-8")}
+    assert used == set()

@@ -2,7 +2,7 @@
 
 How a submission travels (one idea per module):
 - `course.config`: what nbgrader_config.py says (gradebook URL, per-cell timeout, output
-  limits, c.Course grading limits);
+  limits, c.Course grading limits); `course.nbgrader_adapter`: nbgrader's internals used here;
 - `prepare`: the trainer side reads a submission and cleans it with nbgrader's own
   sanitizing preprocessors (locked and test cells restored from the gradebook), and
   turns it into a job: plain data, the only thing that enters the sandbox;
