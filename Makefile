@@ -8,16 +8,19 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
-.PHONY: help venv demo test test-fast lab release clean-notebooks lock data bench
+.PHONY: help venv demo test test-fast test-under-load lab release clean-notebooks lock data bench
 
 help:
 	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
 	@echo "make test   - run every test (notebooks graded by nbgrader, units, widgets)"
+	@echo "make test-fast - the quick tests only: no grading of whole notebooks, no server or browser"
+	@echo "make test-under-load - make test with two CPU-burning processes beside it (LOAD_PROCS=N)"
 	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
 	@echo "make release - regenerate release/ from source/ (course release)"
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
 	@echo "make bench  - run the benchmarks under benchmarks/"
+	@echo "make golden - rewrite tests/golden/*.html, the expected HTML of every page and fragment"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -35,8 +38,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+# Leaves out every test marked slow (grading whole notebooks or cohorts, servers, a browser).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not assignment and not browser"
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
+
+# The whole suite as on a busy machine: CPU burners beside it, stopped by pid afterwards.
+test-under-load: $(STAMP)
+	tests/tools/under_load.sh $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lab: $(STAMP)
 	@mkdir -p workspace
@@ -55,6 +63,10 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done
+
+.PHONY: golden
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.refresh
 
 lock:
 	$(PYTHON) -m venv /tmp/course-lock-venv

@@ -10,11 +10,12 @@ dict from plain values, `charter_problems` says what is missing or contradictory
 
 from __future__ import annotations
 
-import html
 import pprint
 from pathlib import Path
 
 import ipywidgets as widgets
+
+from .templates import render
 
 NETWORKS = ("LinkedIn", "Facebook", "Instagram", "X", "TikTok", "WhatsApp")
 AUDIENCES = ("work", "private", "not used")
@@ -117,19 +118,10 @@ def to_html(charter: dict, title: str = "My social media charter") -> str:
     problems = charter_problems(charter)
     if problems:
         raise ValueError("The charter is not complete yet: " + " ".join(problems))
-    e = html.escape
-    networks = "".join(f"<li><b>{e(net)}</b>: {AUDIENCE_WORDS[a]}</li>" for net, a in charter["networks"].items())
-    rules = "".join(f"<li>{e(RULES[r])}</li>" for r in charter["rules"])
-    parts = [f"<h1>{e(title)}</h1>",
-             f"<h2>My networks and who they are for</h2><ul>{networks}</ul>",
-             f"<h2>My rules</h2><ul>{rules}</ul>",
-             "<h2>My offline hours</h2>"
-             f"<p>I stop reading work messages at {_hour(charter['offline_from'])} and start again at "
-             f"{_hour(charter['offline_until'])}, and not at the weekend.</p>"]
-    if charter["own_words"]:
-        parts.append(f"<h2>In my own words</h2><p>{e(charter['own_words'])}</p>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{e(title)}</title></head><body>\n" + "\n".join(parts) + "\n</body></html>\n")
+    return render("charter/page.html", title=title, own_words=charter["own_words"],
+                  networks=[(net, AUDIENCE_WORDS[a]) for net, a in charter["networks"].items()],
+                  rules=[RULES[r] for r in charter["rules"]], offline_from=_hour(charter["offline_from"]),
+                  offline_until=_hour(charter["offline_until"]))
 
 
 def export(charter: dict, folder: str | Path, fmt: str = "md") -> Path:
@@ -184,11 +176,8 @@ class CharterForm(widgets.VBox):
 
     def _refresh(self, _change=None) -> None:
         charter = self.charter()
-        problems = charter_problems(charter)
-        todo = ("<p style='color:#b03a2e'>Still to do: " + html.escape(" ".join(problems)) + "</p>"
-                if problems else "<p style='color:#1e8449'>Your charter is complete.</p>")
-        self.preview.value = (todo + "<p>Copy this into the answer cell below:</p><pre>"
-                              + html.escape(as_code(charter)) + "</pre>")
+        self.preview.value = render("charter/preview.html", problems=" ".join(charter_problems(charter)),
+                                    code=as_code(charter))
 
 
 def build_charter_form() -> CharterForm:

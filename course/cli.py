@@ -19,7 +19,7 @@ from pathlib import Path
 # command each adds.
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
                       "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo",
-                      "config": "config"}
+                      "gradebook_command": "gradebook", "config": "config"}
 # Commands defined in this file.
 BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments
@@ -119,10 +119,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _known_problem(exc: Exception) -> bool:
+def _known_problem(exc: Exception) -> Exception | None:
+    """The exception to show as a message (maybe a translation of `exc`), or None."""
     # NotebookProblem can only be raised once course.notebooks (and nbformat) is imported.
     notebooks = sys.modules.get("course.notebooks")
-    return isinstance(exc, CourseError) or (notebooks is not None and isinstance(exc, notebooks.NotebookProblem))
+    if isinstance(exc, CourseError) or (notebooks is not None and isinstance(exc, notebooks.NotebookProblem)):
+        return exc
+    if "sqlite3" in sys.modules or "sqlalchemy" in sys.modules:  # a damaged or unreadable gradebook
+        from .gradebook_safety import as_course_error
+
+        return as_course_error(exc)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,9 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except Exception as exc:
-        if not _known_problem(exc):
+        problem = _known_problem(exc)
+        if problem is None:
             raise
-        print(f"course {args.command}: {exc}", file=sys.stderr)
+        print(f"course {args.command}: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"course {args.command}: interrupted.", file=sys.stderr)

@@ -27,6 +27,7 @@ from traitlets.config import Config, Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
 from .coursedir import CONFIG_NAME, CourseError, find_root
+from .gradebook_safety import KEEP_DEFAULT
 
 LANGUAGES = ("en",)
 SQLITE = "sqlite:///"
@@ -73,8 +74,9 @@ class Course(Configurable):
              "LimitOutput (c.LimitOutput.max_lines, c.LimitOutput.max_traceback) then trims lines.",
     ).tag(config=True)
     backups_kept = Integer(
-        5, min=0,
-        help="How many backups of the gradebook to keep; older ones are deleted.",
+        KEEP_DEFAULT, min=1,
+        help="Backups of a SQLite gradebook to keep: `course grade` makes one before it writes, "
+             "`course gradebook --backup` on demand; the oldest are deleted.",
     ).tag(config=True)
 
     @validate("pass_mark")
@@ -105,11 +107,6 @@ def gradebook_url(root: Path, config: Config | None = None) -> str:
     folder. Without `config`: that file (a throwaway course's own gradebook)."""
     section = (config or Config()).get("CourseDirectory") or {}
     return str(section.get("db_url") or "") or f"{SQLITE}{Path(root).resolve() / 'gradebook.db'}"
-
-
-def sqlite_file(db_url: str) -> Path | None:
-    """The file of an SQLite gradebook URL; None for another database (PostgreSQL...)."""
-    return Path(db_url.removeprefix(SQLITE)) if db_url.startswith(SQLITE) else None
 
 
 @dataclass(frozen=True, eq=False)

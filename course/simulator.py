@@ -15,7 +15,6 @@ so it is tested and timed without a browser.
 
 from __future__ import annotations
 
-import html
 import io
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from .templates import render as render_template
 from .visibility import (FACEBOOK_LISTS, GROUPS, NETWORK_NAMES, ContactBook, SettingsError,
                          Visibility, alex_contacts, explain, who_can_see)
 
@@ -37,12 +37,6 @@ INSTAGRAM_SHARE_TO = {"feed": ("post", "followers"), "reel": ("reel", "followers
                       "story": ("story", "followers"), "close_friends_feed": ("post", "close_friends"),
                       "close_friends_reel": ("reel", "close_friends"),
                       "close_friends_story": ("story", "close_friends")}
-FACEBOOK_TAGS_HELP = (
-    "<small><b>Tags.</b> A tag adds the tagged person to the audience, and their friends too if "
-    "<i>their</i> setting &ldquo;When you're tagged in a post, who do you want to add to the audience "
-    "of the post if they can't already see it?&rdquo; says Friends (Facebook's default). <b>Tag review</b> "
-    "is <i>your</i> setting: it holds the tags other people add to your posts until you approve them, "
-    "not the tags you add yourself.</small>")
 
 
 class VisibilityChart:
@@ -100,28 +94,23 @@ class View:
     result: Visibility | None
 
 
-def _bullets(lines: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>" if lines else ""
-
-
 def render(settings: dict, chart: VisibilityChart | None = None, contacts: ContactBook | None = None) -> View:
     """What the simulator shows for `settings` (a dict as `who_can_see` takes)."""
     chart = chart or VisibilityChart()
     try:
         result = who_can_see(settings, contacts)
     except SettingsError as err:
-        message = html.escape(str(err))
-        return View("Settings not valid yet", "", f"<b>Fix the settings:</b> {message}", "",
-                    chart.png(None), None)
+        return View("Settings not valid yet", "", render_template("simulator/invalid.html", message=str(err)),
+                    "", chart.png(None), None)
     outside = [f"{k}: {'yes' if v is True else v}" for k, v in result.outside.items() if v]
     summary = f"{len(result.viewers)} of your contacts can see this post" + \
               (f"; outside your contacts: {', '.join(outside)}" if outside else "; nobody outside your contacts")
     risk = result.at_risk() or ["Nobody on the watch list (manager, clients, competitors, recruiters, the public)."]
     forwarding = [f"Anyone who sees it can screenshot it and pass it on: up to about "
                   f"{result.second_hand_reach} people through your viewers' own friends."] if result.viewers else []
-    return View(summary, result.table().to_html(), "<b>At risk</b>" + _bullets(risk),
-                "<b>Good to know</b>" + _bullets(list(result.notes) + forwarding) +
-                f"<p>{html.escape(explain(result))}</p>",
+    return View(summary, result.table().to_html(), render_template("simulator/at_risk.html", lines=risk),
+                render_template("simulator/notes.html", lines=[*result.notes, *forwarding],
+                                explanation=explain(result)),
                 chart.png(result), result)
 
 
@@ -215,7 +204,7 @@ class PrivacySimulator(widgets.VBox):
                                                   ("Friends", "friends"), ("Only you", "only_you")]),
         }
         panels = {k: list(getattr(self, k).values()) for k in NETWORK_NAMES}
-        panels["facebook"].append(widgets.HTML(FACEBOOK_TAGS_HELP))
+        panels["facebook"].append(widgets.HTML(render_template("simulator/tags_help.html")))
         self.panels = widgets.Stack([widgets.VBox(panels[k]) for k in NETWORK_NAMES], selected_index=0)
         self.summary = widgets.HTML()
         self.table = widgets.HTML()
@@ -248,7 +237,7 @@ class PrivacySimulator(widgets.VBox):
     def redraw(self) -> View:
         self.panels.selected_index = list(NETWORK_NAMES).index(self.network.value)
         view = render(self.settings(), self.chart, self.contacts)
-        self.summary.value = f"<b>{html.escape(view.summary)}</b>"
+        self.summary.value = render_template("simulator/summary.html", summary=view.summary)
         self.table.value = view.table_html
         self.image.value = view.chart_png
         self.at_risk.value = view.at_risk_html

@@ -17,6 +17,10 @@ def pytest_collection_modifyitems(items):
     # Keep every test of one assignment on one xdist worker, so it is graded once.
     # tryfirst: xdist reads the xdist_group marks in its own hook of the same name.
     for item in items:
+        # Grading whole assignments and driving a browser are slow by nature: `make test-fast`
+        # leaves out every `slow` test, and these are slow whether or not their file says so.
+        if item.get_closest_marker("assignment") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
         if callspec and "assignment" in callspec.params:
             item.add_marker(pytest.mark.xdist_group(callspec.params["assignment"]))

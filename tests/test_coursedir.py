@@ -28,6 +28,7 @@ def _files(folder) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_generate_assignments_matches_the_nbgrader_command(tmp_path):
     name = assignments(ROOT)[0]
     by_command, in_process = tmp_path / "command", tmp_path / "in-process"
@@ -45,6 +46,7 @@ def test_generate_assignments_matches_the_nbgrader_command(tmp_path):
     assert rows == _gradebook_rows(f"sqlite:///{by_command / 'gradebook.db'}", name)
 
 
+@pytest.mark.slow
 def test_generate_assignments_says_what_nbgrader_found_wrong(tmp_path):
     (tmp_path / "source").mkdir()
     with pytest.raises(CourseError) as failed:

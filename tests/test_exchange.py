@@ -9,6 +9,9 @@ from course.coursedir import CourseError
 from course.demo import prepare_course
 from course.release import publish_to_exchange
 
+# Each test generates and releases assignments with nbgrader.
+pytestmark = pytest.mark.slow
+
 MODULE = "00-getting-started"
 
 

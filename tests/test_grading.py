@@ -83,6 +83,7 @@ def test_same_scores_as_nbgrader_autograde(cohort_course, tmp_path):
     assert list((ours / "feedback").glob(f"*/{NAMES[0]}/*.html"))
 
 
+@pytest.mark.slow
 def test_hidden_tests_do_not_appear_in_outputs(cohort_course, tmp_path):
     course, learners = cohort_course
     ours = copy_course(course, tmp_path / "ours")
@@ -135,6 +136,7 @@ def _submission_in_flight(root_pid: int) -> bool:
                for pid in below)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_after_records", [0, 3])
 def test_killed_run_then_rerun_gives_the_same_gradebook(cohort_course, tmp_path, kill_after_records):
     """Killed while a submission is in flight (before any is recorded, or after three),
@@ -173,6 +175,7 @@ def test_killed_run_then_rerun_gives_the_same_gradebook(cohort_course, tmp_path,
         assert not list((killed / "autograded").glob(f"*/.{name}.*")), "half-written folders left behind"
 
 
+@pytest.mark.slow
 def test_unchanged_resubmissions_are_skipped(cohort_course, tmp_path):
     course, learners = cohort_course
     name = NAMES[0]
@@ -200,6 +203,7 @@ def test_unchanged_resubmissions_are_skipped(cohort_course, tmp_path):
     assert gradebook_state(ours) == before
 
 
+@pytest.mark.slow
 def test_exit_status_and_summary(cohort_course, tmp_path):
     course, learners = cohort_course
     ours = copy_course(course, tmp_path / "ours")
@@ -212,6 +216,7 @@ def test_exit_status_and_summary(cohort_course, tmp_path):
     assert {json.loads(line)["student"] for line in log} == {ln.id for ln in learners}
 
 
+@pytest.mark.slow
 def test_without_bubblewrap_it_warns_and_grades_the_same(cohort_course, tmp_path):
     import io
 

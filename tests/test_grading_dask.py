@@ -13,6 +13,9 @@ from course.coursedir import assignments
 from course.grading.command import grade
 from course.grading.sample_course import copy_course, make_course, scores
 
+# Starts a Dask cluster and grades a cohort on it.
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 
 NAMES = assignments(ROOT)[:2]

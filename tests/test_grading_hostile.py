@@ -28,6 +28,9 @@ from course.grading.command import grade
 from course.grading.sample_course import scores
 from course.grading.sandbox import LEARNER_UID_BASE, worker_slot
 
+# Grades a whole batch of hostile submissions in the sandbox.
+pytestmark = pytest.mark.slow
+
 NAME = assignments(ROOT)[0]
 OTHER = assignments(ROOT)[1] if len(assignments(ROOT)) > 1 else None
 TIMEOUT = 10

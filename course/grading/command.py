@@ -20,6 +20,7 @@ from collections import Counter, deque
 from pathlib import Path
 
 from ..coursedir import CourseError, find_root, generate_assignments, resolve_assignments, source_notebook
+from ..gradebook_safety import backup, check_readable
 from . import sandbox
 from .pool import DaskPool, LocalPool, WorkerUnavailable
 
@@ -47,7 +48,7 @@ def add_parser(subparsers) -> None:
                    help="processes a learner's notebook may start (default: c.Course.max_processes)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="do not use bubblewrap (resource limits only); for machines without it")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no line about the gradebook's backup")
     p.set_defaults(func=cmd_grade)
 
 
@@ -75,10 +76,14 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
 
 def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
           students: list[str] | None = None, force: bool = False, limits: dict | None = None,
-          use_bwrap: bool | None = None, progress: bool = True, out=None) -> list:
+          use_bwrap: bool | None = None, progress: bool = True, out=None, keep_backups: int | None = None,
+          say=None) -> list:
     """Grade each assignment; return one Outcome per learner and assignment (graded, failed
     or skipped). One pool of warm workers serves all the assignments. `limits`: Course
-    options given on the command line ({"memory_mb": 2048}), over nbgrader_config.py's."""
+    options given on the command line ({"memory_mb": 2048}), over nbgrader_config.py's.
+    Before the first write the gradebook is checked and backed up (course/gradebook_safety.py:
+    the newest `keep_backups`, default c.Course.backups_kept, are kept); `say` gets the line
+    that says where the backup is."""
     out = out or sys.stderr
     if isinstance(assignments, str):
         assignments = [assignments]
@@ -101,6 +106,8 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
         from .record import GradebookWriter, Recorder
 
         settings = load(root).with_overrides(**(limits or {}))
+        check_readable(settings.db_url)
+        backup(settings.db_url, keep=keep_backups or settings.course.backups_kept, say=say)
         writer = GradebookWriter(settings)
         plans = []
         for assignment in assignments:
@@ -230,7 +237,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     try:
         outcomes = grade(root, assignments, workers=args.workers, scheduler=args.scheduler, students=args.student,
                          force=args.force, limits=limits, use_bwrap=False if args.no_sandbox else None,
-                         progress=not args.quiet and sys.stderr.isatty())
+                         progress=not args.quiet and sys.stderr.isatty(),
+                         say=None if args.quiet else (lambda line: print(line, flush=True)))
     except WorkerUnavailable as exc:
         raise CourseError(str(exc)) from None
     from rich.console import Console

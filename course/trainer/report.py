@@ -21,8 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..coursedir import find_root
-from .feedback import with_code
-from .pages import esc, number, page, write
+from ..templates import render
+from .pages import write
 from .results import Cohort, load_cohort, pass_rule
 
 TOP_WRONG_ANSWERS = 5
@@ -179,80 +179,9 @@ def plot_timing(stats: dict, path: Path) -> str:
     return _save(fig, path)
 
 
-def _pct(rate: float | None) -> str:
-    return "–" if rate is None else f"{100 * rate:.0f} %"
-
-
-def _headline(stats: dict) -> str:
-    hardest = stats["hardest"]
-    if hardest is None:
-        return "<div class=\"box\"><p>No graded submission yet: grade the cohort, then run the report again.</p></div>"
-    text = (f"<p><strong>The idea the cohort did not get:</strong> {esc(hardest['title'])} "
-            f"<span class=\"muted\">(module {esc(hardest['assignment'])}, exercise {hardest['number']}, "
-            f"<code>{esc(hardest['grade_id'])}</code>)</span></p>"
-            f"<p>Only <strong>{hardest['full_marks']} of {hardest['attempted']}</strong> graded learners "
-            f"({_pct(hardest['success_rate'])}) got it fully right.")
-    if hardest["wrong_answers"]:
-        answer, n = hardest["wrong_answers"][0]
-        text += f" Most common wrong answer: <code>{esc(answer)}</code> ({n} learner{'s' if n > 1 else ''})."
-    if hardest["not_answered"]:
-        text += f" {hardest['not_answered']} left it unanswered."
-    text += "</p>"
-    if hardest["most_common_message"]:
-        text += f"<p class=\"muted\">What most of them were told: {with_code(esc(hardest['most_common_message']))}</p>"
-    good = hardest["success_rate"] >= stats["pass_mark"]
-    return f"<div class=\"box{' good' if good else ''}\">{text}</div>"
-
-
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
-    parts = [f"<h1>Cohort report · {esc(stats['course_id'])}</h1>",
-             f"<p class=\"muted\">{stats['learners']} learners · {len(stats['modules'])} module(s) · "
-             f"generated {esc(generated)} · pass rule: {esc(stats['pass_rule'])}</p>",
-             _headline(stats)]
-
-    rows = "".join(
-        f"<tr><td>{esc(m['title'])}<br><span class=\"muted\">{esc(m['assignment'])}</span></td>"
-        f"<td class=\"num\">{m['submitted']}</td>"
-        f"<td class=\"num\">{m['graded']}</td><td class=\"num\">{m['could_not_be_graded']}</td>"
-        f"<td class=\"num\">{_pct(m['completion_rate'])}</td><td class=\"num\">{m['passed']}</td>"
-        f"<td class=\"num\">{_pct(m['pass_rate'])}</td>"
-        f"<td class=\"num\">{number(m['mean_percent'], 0)}{' %' if m['mean_percent'] is not None else ''}</td>"
-        f"<td class=\"num\">{m['late']}</td></tr>" for m in stats["modules"])
-    parts.append("<h2>Completion and pass rates</h2><table><tr><th>Module</th>"
-                 "<th class=\"num\">Handed in</th><th class=\"num\">Graded</th><th class=\"num\">Unreadable</th>"
-                 "<th class=\"num\">Completion</th><th class=\"num\">Passed</th><th class=\"num\">Pass rate</th>"
-                 "<th class=\"num\">Mean score</th><th class=\"num\">Late</th></tr>" + rows + "</table>"
-                 "<p class=\"muted\">Rates are out of every learner in the gradebook; completion counts the "
-                 "notebooks that could be graded.</p>"
-                 f"<img src=\"{images['completion']}\" alt=\"Completion and pass rates per module\">")
-    parts.append(f"<h2>Scores per module</h2><img src=\"{images['scores']}\" alt=\"Score distribution per module\">")
-
-    rows = "".join(
-        f"<tr><td>{esc(e['assignment'])}</td><td class=\"num\">{e['number']}</td><td>{esc(e['title'])}</td>"
-        f"<td><code>{esc(e['grade_id'])}</code></td><td class=\"num\">{e['full_marks']} / {e['attempted']}</td>"
-        f"<td class=\"num\">{_pct(e['success_rate'])}</td><td class=\"num\">{e['not_answered']}</td></tr>"
-        for e in stats["exercises"])
-    parts.append(f"<h2>Exercises, hardest first</h2><img src=\"{images['exercises']}\" "
-                 "alt=\"Success rate per exercise, hardest first\"><table><tr><th>Module</th>"
-                 "<th class=\"num\">#</th><th>Exercise</th><th>Check</th><th class=\"num\">Full marks</th>"
-                 "<th class=\"num\">Success</th><th class=\"num\">Not answered</th></tr>" + rows + "</table>")
-
-    rows = "".join(
-        f"<tr><td>{esc(e['assignment'])} · {e['number']}. {esc(e['title'])}</td><td>"
-        + "<br>".join(f"<code>{esc(text)}</code> × {n}" for text, n in e["wrong_answers"]) + "</td></tr>"
-        for e in stats["exercises"] if e["wrong_answers"])
-    parts.append("<h2>Most common wrong answers (choice exercises)</h2>"
-                 + (f"<table><tr><th>Exercise</th><th>Wrong answer × learners</th></tr>{rows}</table>" if rows
-                    else "<p class=\"muted\">No wrong answer given as a plain value.</p>"))
-
-    rows = "".join(f"<tr><td>{esc(m['assignment'])}</td><td>{esc(m['deadline'] or '–')} UTC</td>"
-                   f"<td class=\"num\">{m['submitted']}</td><td class=\"num\">{m['late']}</td></tr>"
-                   for m in stats["modules"])
-    parts.append(f"<h2>Hand-in times against the deadline</h2><img src=\"{images['timing']}\" "
-                 "alt=\"Hand-in times against the deadline\"><table><tr><th>Module</th><th>Deadline</th>"
-                 "<th class=\"num\">Handed in</th><th class=\"num\">Late</th></tr>" + rows + "</table>"
-                 "<p class=\"muted\">All the numbers of this page: <a href=\"report.json\">report.json</a>.</p>")
-    return page(f"Cohort report · {stats['course_id']}", "\n".join(parts))
+    return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
+                  generated=generated, pass_fraction=stats["pass_mark"])
 
 
 def write_report(cohort: Cohort, out_dir: Path) -> Path:

@@ -24,8 +24,9 @@ from typing import Iterable
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..config import Course, Settings, load, sqlite_file
+from ..config import Course, Settings, load
 from ..coursedir import CourseError
+from ..gradebook_safety import check_readable, sqlite_path
 
 _HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*$(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$",
                             re.M | re.S)
@@ -311,11 +312,12 @@ def load_cohort(root: Path, assignments: list[str] | None = None,
 
     `assignments`: only these (default: every assignment in the gradebook)."""
     settings = settings or load(root)
-    database = sqlite_file(settings.db_url)
+    database = sqlite_path(settings.db_url)
     if database and not database.is_file():
         # Opening a missing SQLite gradebook would quietly create an empty one.
         raise CourseError(f"No gradebook at {database}: release and grade the cohort first "
                           "(`course grade` or `nbgrader autograde`), or try `course demo`.")
+    check_readable(settings.db_url)  # damaged: a clear message, not a traceback nor a new empty gradebook
     modules: list[Module] = []
     hidden_sources: list[str] = []
     submissions: dict[tuple[str, str], Submission] = {}
