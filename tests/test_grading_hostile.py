@@ -10,6 +10,7 @@ depend on the machine's speed (bytes of output, memory, processes), never by the
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import pytest
 from conftest import ROOT, missing_tool
 
 from course.coursedir import assignments
+from course.grading import transfer
 from course.grading.command import grade
 from course.grading.sample_course import scores
 from course.grading.sandbox import LEARNER_UID_BASE, worker_slot
@@ -149,6 +151,45 @@ def build(cohort: Cohort, course: Path) -> None:
         "forged = ''.join(json.dumps({'i': k, 'outputs': [], 'cut': False}) + '\\n' for k in (i, i + 1))\n"
         "for fd in range(3, 64):\n    try:\n        os.write(fd, forged.encode())\n    except OSError:\n        pass"))
     c.add("forge_outputs", nb)
+    # A grader error is the grader's word: learner code that writes one is interfering.
+    nb = c.with_answer(c.wrong_code)
+    nb.cells.insert(_index(nb, c.test_id), nbformat.v4.new_code_cell(
+        "import json, os\n# forge_grader_error\n"
+        "forged = ''.join(json.dumps(m) + '\\n' for m in ({'grader_error': 'Traceback: not mine'}, {'ready': True}))\n"
+        "for fd in range(3, 64):\n    try:\n        os.write(fd, forged.encode())\n    except OSError:\n        pass"))
+    c.add("forge_grader_error", nb)
+    # Asks the worker to run this (answer) cell as a test: in the test process it would make
+    # `check` and every answer accept anything, then every later test would pass on blank answers.
+    answers = sorted(set().union(*(transfer.free_names(cell.source) for cell in c.source.cells if _meta(cell).get("grade")
+                                   and not _meta(cell).get("solution"))) - set(dir(builtins)) - {"check", "load"})
+    c.add("escape_to_test_process", _insert_after_setup(c.blank(), (
+        "import gc, json, os\n"
+        "try:\n    where = os.readlink('/proc/self/fd/1')\nexcept OSError:\n    where = ''\n"
+        "if '.learner' in where:\n"
+        "    cells = next(o for o in gc.get_objects() if isinstance(o, list) and o and isinstance(o[0], dict)\n"
+        "                 and 'kind' in o[0] and any('ESCAPE_MARK' in c.get('source', '') for c in o))\n"
+        "    i = next(k for k, c in enumerate(cells) if 'ESCAPE_MARK' in c['source'])\n"
+        "    lines = [{'i': i}] + [{'i': k, 'test': {}} if c['kind'] == 'test' else {'i': k, 'outputs': [], 'cut': False}\n"
+        "                          for k, c in enumerate(cells) if k > i]\n"
+        "    data = ''.join(json.dumps(m) + '\\n' for m in lines).encode()\n"
+        "    for fd in range(3, 64):\n        try:\n            os.write(fd, data)\n        except OSError:\n            pass\n"
+        "else:\n"
+        "    class _Any:\n"
+        "        def __getattr__(self, name): return _Any()\n"
+        "        def __call__(self, *a, **k): return _Any()\n"
+        "        def __getitem__(self, key): return _Any()\n"
+        "        def __len__(self): return 3\n"
+        "        def __eq__(self, other): return True\n"
+        "        def __gt__(self, other): return True\n"
+        "        __lt__ = __ge__ = __le__ = __gt__\n"
+        "        __hash__ = object.__hash__\n"
+        f"    for _name in ['check'] + {answers!r}:\n"
+        "        globals()[_name] = _Any()\n"
+        "# ESCAPE_MARK")))
+    # Folders where the grader's capture files could be: they must change nothing.
+    c.add("plant_capture_files", _insert_after_setup(c.solved(), (
+        "import os\nfor name in ('.test-fd1', '.test-fd2', '.learner-fd1', '.learner-fd2', '.base-fd1'):\n"
+        "    try:\n        os.mkdir(name)\n    except OSError:\n        pass")))
     c.add("sys_exit", _insert_after_setup(c.solved(), "import sys\nsys.exit(3)"))
     nb = c.solved()
     nb.cells.insert(_index(nb, c.test_id) + 1, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
@@ -304,6 +345,28 @@ def test_forged_test_outputs_are_refused(graded):
     assert all_scores["forge_outputs"][cohort.test_id] == 0  # a wrong answer, whatever was written
     assert outcomes["forge_outputs"].status == "failed"
     assert "grader_interference" in codes(outcomes["forge_outputs"])
+
+
+def test_forged_grader_error_is_interference(graded):
+    cohort, course, outcomes, all_scores, _ = graded
+    assert all_scores["forge_grader_error"][cohort.test_id] == 0
+    assert outcomes["forge_grader_error"].status == "failed"
+    assert codes(outcomes["forge_grader_error"]) >= {"grader_interference"}
+    assert "grader_error" not in codes(outcomes["forge_grader_error"])
+
+
+def test_learner_code_cannot_have_itself_run_as_a_test(graded):
+    cohort, course, outcomes, all_scores, _ = graded
+    earned = {g: s for g, s in all_scores["escape_to_test_process"].items() if s}
+    assert not earned, f"blank answers scored {earned}: learner code ran in the test process"
+    assert outcomes["escape_to_test_process"].status == "failed"
+    assert "grader_interference" in codes(outcomes["escape_to_test_process"])
+
+
+def test_planted_capture_files_change_nothing(graded):
+    cohort, course, outcomes, all_scores, _ = graded
+    assert outcomes["plant_capture_files"].status == "graded", outcomes["plant_capture_files"].reasons
+    assert all_scores["plant_capture_files"] == all_scores["honest1"]
 
 
 def test_sys_exit_is_an_error_in_its_cell_only(graded):

@@ -49,6 +49,10 @@ def add_parser(subparsers) -> None:
     p.add_argument("--no-sandbox", action="store_true",
                    help="do not use bubblewrap (resource limits only); for machines without it")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no line about the gradebook's backup")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="show debug lines on stderr (workers, each submission's start, end and time)")
+    p.add_argument("--log-file", type=Path, metavar="PATH",
+                   help="write the log there (default: autograded/course-grade.log)")
     p.set_defaults(func=cmd_grade)
 
 
@@ -231,6 +235,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:
         raise CourseError("--workers must be at least 1.")
+    from .logs import setup
+
+    setup(args.verbose, args.log_file or root / "autograded" / "course-grade.log", default=args.log_file is None)
     # Read with the configuration once the workers are starting: nbgrader costs a second of CPU.
     limits = {"memory_mb": args.memory_mb, "max_processes": args.max_processes}
     started = time.perf_counter()

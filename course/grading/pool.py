@@ -12,6 +12,7 @@ process that writes the gradebook.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import select
@@ -22,8 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-from . import sandbox
+from . import logs, sandbox
 
+log = logging.getLogger(__name__)
 READY_TIMEOUT = 120.0
 
 
@@ -31,11 +33,11 @@ class WorkerUnavailable(RuntimeError):
     pass
 
 
-def worker_env(use_bwrap: bool) -> dict:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TZ", "COURSE_GRADE_DEBUG")}
+def worker_env(use_bwrap: bool, log_level: int = logging.WARNING) -> dict:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TZ")}
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                 "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
-                "COURSE_GRADE_SANDBOX": "bwrap" if use_bwrap else "none"})
+                "COURSE_GRADE_SANDBOX": "bwrap" if use_bwrap else "none", logs.LEVEL_ENV: str(log_level)})
     if not use_bwrap:
         env["HOME"] = env["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="course-grade-home-")
     return env
@@ -87,31 +89,60 @@ def compile_course_package() -> None:
 
 
 class WorkerProcess:
-    def __init__(self, index: int, use_bwrap: bool | None = None):
+    """One warm worker process. Its stderr goes to a temporary file: the log records it writes
+    there (`logs`) are passed to `sink` after each answer (by default, logged here)."""
+
+    def __init__(self, index: int, use_bwrap: bool | None = None, log_level: int | None = None, sink=logs.relay):
         self.index = index
         self.use_bwrap = bool(sandbox.bwrap_path()) if use_bwrap is None else use_bwrap
+        self.log_level = logs.worker_level() if log_level is None else log_level
+        self.sink = sink
         self.proc: subprocess.Popen | None = None
         self.info: dict = {}
         self.log = tempfile.TemporaryFile(prefix="course-grade-worker-")
+        self.log_seen = 0
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "course.grading.worker", str(sandbox.worker_slot(self.index))]
 
     def start(self) -> None:
-        argv = [sys.executable, "-m", "course.grading.worker", str(sandbox.worker_slot(self.index))]
+        started = time.perf_counter()
+        argv = self.command()
         fonts = font_cache()
         cmd = sandbox.bwrap_command(argv, read_only=[fonts] if fonts else []) if self.use_bwrap else argv
-        env = worker_env(self.use_bwrap)
+        env = worker_env(self.use_bwrap, self.log_level)
         if fonts:
             env["COURSE_GRADE_FONT_CACHE"] = fonts
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                      env=env, start_new_session=True, close_fds=True)
         self._buffer = b""
         line = self._readline(time.monotonic() + READY_TIMEOUT)
+        self.relay_log()
         if not line:
             self.stop()
             self.log.seek(0)
             raise WorkerUnavailable("the grading worker did not start: " + self.log.read()[-1500:].decode(errors="replace"))
         self.info = json.loads(line)
+        log.debug("worker %d started in %.2f s (pid %d, bubblewrap: %s, own user id for learner code: %s)",
+                  self.index, time.perf_counter() - started, self.proc.pid, self.info.get("bwrap"),
+                  self.info.get("uid_drop"))
         if not self.info.get("font_cache_used"):
             build_font_cache()  # for the next start
+
+    def relay_log(self) -> None:
+        """Pass on the complete lines the worker wrote on its stderr since the last call.
+        pread: the worker shares the file's offset, which must not move."""
+        fd = self.log.fileno()
+        data = b""
+        while True:
+            chunk = os.pread(fd, 1 << 20, self.log_seen + len(data))
+            if not chunk:
+                break
+            data += chunk
+        end = data.rfind(b"\n") + 1
+        if end:
+            self.log_seen += end
+            self.sink(logs.records(data[:end], self.index))
 
     def _readline(self, deadline: float) -> bytes | None:
         fd = self.proc.stdout.fileno()
@@ -134,6 +165,7 @@ class WorkerProcess:
             self.start()
         cells = sum(len(nb["cells"]) for nb in job["notebooks"])
         deadline = time.monotonic() + job["timeout"] * (2 * cells + 2) + 60
+        log.debug("job %s: sent to worker %d", job["id"], self.index)
         try:
             self.proc.stdin.write(json.dumps(job).encode() + b"\n")
             self.proc.stdin.flush()
@@ -143,8 +175,11 @@ class WorkerProcess:
         if not line:
             why = "stopped answering" if line is None else "stopped"
             self.stop()
+            self.relay_log()
+            log.warning("job %s: worker %d %s (worker_lost)", job["id"], self.index, why)
             return {"id": job["id"], "worker_lost": f"the grading worker {why} while grading this submission; "
                                                     "run `course grade` again to retry it."}
+        self.relay_log()
         return json.loads(line)
 
     def stop(self) -> None:
@@ -223,16 +258,21 @@ class LocalPool:
 # -- Dask ---------------------------------------------------------------------------------
 _DASK_WORKER: WorkerProcess | None = None
 _DASK_LOCK = threading.Lock()
+_DASK_RECORDS: list[dict] = []
 
 
-def run_job(job: dict) -> dict:
-    """Grade one job on a Dask worker, with that worker process's own warm worker."""
+def run_job(job: dict, log_level: int = logging.WARNING) -> dict:
+    """Grade one job on a Dask worker, with that worker process's own warm worker. The
+    worker's log records travel back with the result, to the process that asked."""
     global _DASK_WORKER
     with _DASK_LOCK:
         if _DASK_WORKER is None:
             compile_course_package()
-            _DASK_WORKER = WorkerProcess(0)
-        return _DASK_WORKER.run(job)
+            _DASK_WORKER = WorkerProcess(0, log_level=log_level, sink=_DASK_RECORDS.extend)
+        result = _DASK_WORKER.run(job)
+        result["log"] = _DASK_RECORDS[:]
+        _DASK_RECORDS.clear()
+        return result
 
 
 class DaskPool:
@@ -255,7 +295,8 @@ class DaskPool:
         return {"bwrap": bool(sandbox.bwrap_path()), "uid_drop": os.geteuid() == 0, "dask": True}
 
     def submit(self, key, job: dict) -> None:
-        future = self.client.submit(run_job, job, pure=False, key=f"course-grade-{job['id']}-{time.monotonic_ns()}")
+        future = self.client.submit(run_job, job, logs.worker_level(), pure=False,
+                                    key=f"course-grade-{job['id']}-{time.monotonic_ns()}")
         self.keys[future.key] = key
         self.pending.add(future)
         self.count += 1
@@ -264,7 +305,9 @@ class DaskPool:
         future = next(self.pending)
         key = self.keys.pop(future.key)
         try:
-            return key, future.result()
+            result = future.result()
+            logs.relay(result.pop("log", []))
+            return key, result
         except Exception as exc:
             return key, {"worker_lost": f"the Dask worker failed: {type(exc).__name__}: {exc}"}
 

@@ -11,6 +11,7 @@ appended last, so a crash in between only means that submission is graded again.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -29,13 +30,17 @@ from ..config import Settings
 from ..coursedir import tool_env
 from ..nbgrader_adapter import (SharedAssignLatePenalties, SharedSaveAutoGrades, defer_commits, named_rows,
                                 restore_commits, session)
+from .logs import printable
 from .prepare import Prepared, PreparedNotebook, Problem
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 # Reasons that mean the submission could not be graded as submitted (exit status 1).
 FAILURES = {"missing_notebook", "corrupt_notebook", "empty_notebook", "unreadable_file", "wrong_assignment",
             "invalid_metadata", "kernel_died", "timeout_unresponsive", "grader_interference", "worker_lost",
-            "internal_error"}
+            "internal_error", "grader_error"}
+# The grader's own failures, not the learner's: the gradebook keeps what it had, the next run retries.
+GRADER_FAULTS = ("worker_lost", "internal_error", "grader_error")
+log = logging.getLogger(__name__)
 
 
 class GradebookWriter:
@@ -175,7 +180,7 @@ class Recorder:
     def unchanged(self, entry: dict | None, prepared_hash: str, student: str) -> bool:
         if not entry or entry.get("hash") != prepared_hash:
             return False
-        if {r.get("code") for r in entry.get("reasons", [])} & {"worker_lost", "internal_error"}:
+        if {r.get("code") for r in entry.get("reasons", [])} & set(GRADER_FAULTS):
             return False
         try:
             sub = self.writer.gb.find_submission(self.assignment, student)
@@ -194,12 +199,11 @@ class Recorder:
         problems: list[Problem] = []
         finished: list[PreparedNotebook] = []
         results = list((result or {}).get("notebooks", []))
-        if result and (result.get("internal_error") or result.get("worker_lost")):
+        code = next((c for c in GRADER_FAULTS if result and result.get(c)), None)
+        if code:
             # Our fault, not the learner's: the gradebook keeps what it had; the next run retries.
-            code = "worker_lost" if result.get("worker_lost") else "internal_error"
             outcome.status = "failed"
-            outcome.reasons = [Problem(code, str(result.get(code)))]
-            outcome.reasons = [r.as_dict() for r in outcome.reasons]
+            outcome.reasons = [Problem(code, fault_message(code, result, prepared)).as_dict()]
             outcome.seconds = time.perf_counter() - started
             self._log(outcome)
             return outcome
@@ -233,6 +237,7 @@ class Recorder:
             self.writer.rollback()
             outcome.status = "failed"
             outcome.reasons = [Problem("internal_error", f"{type(exc).__name__}: {exc}").as_dict()]
+            log.exception("%s %s: internal error while recording", prepared.student, prepared.assignment)
             outcome.seconds = time.perf_counter() - started
             self._log(outcome)
             return outcome
@@ -298,11 +303,27 @@ class Recorder:
         # synced by SQLite, comes first).
         with open(self.log_path, "a", encoding="utf-8") as f:
             f.write(outcome.log_line() + "\n")
+        log.debug("%s %s: %s in %.2f s, score %s/%s%s", outcome.student, outcome.assignment, outcome.status,
+                  outcome.seconds, outcome.score, outcome.max_score,
+                  "".join(f"; {r['code']}: {r['message']}" for r in outcome.reasons))
 
     def clean_leftovers(self) -> None:
         """Folders a killed run left half-written."""
         for leftover in self.autograded.glob(f"*/.{self.assignment}.*-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def fault_message(code: str, result: dict, prepared: Prepared) -> str:
+    """The reason of a submission the grader failed to grade; its traceback goes to the log."""
+    detail = printable(str(result.get("detail") or ""))  # an exception's message may quote learner data
+    if code != "grader_error":
+        if detail:
+            log.error("%s %s: %s\n%s", prepared.student, prepared.assignment, result[code], detail)
+        return str(result[code])
+    log.error("%s %s: %s, not the learner's notebook; the gradebook keeps what it had. Traceback:\n%s",
+              prepared.student, prepared.assignment, result[code], detail or "(none)")
+    return (f"{result[code]}: internal grading error, not the learner's notebook; run `course grade` again "
+            "to retry it (traceback in the log: autograded/course-grade.log unless --log-file)")
 
 
 def notebook_json(nb) -> str:

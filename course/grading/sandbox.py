@@ -159,6 +159,19 @@ def confine(uid: int | None, limits: dict, workdir: str) -> None:
     _prctl(PR_SET_DUMPABLE, 0)
 
 
+def close_fds_except(*keep: int) -> None:
+    """In a forked child: keep only stdin (made /dev/null), stdout, stderr and `keep`: no way
+    to reach the worker's protocol or another process's pipes."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
+
+
 def processes() -> list[tuple[int, int, set[int]]]:
     """(pid, parent pid, user ids) of every process this one can see in /proc. Read from
     /proc/<pid>/status: the owner of /proc/<pid> says root for a process that is not dumpable."""

@@ -149,13 +149,14 @@ def make_shell() -> GradingShell:
 
 class FdCapture:
     """What learner code writes to file descriptors 1 and 2 (C code, subprocesses)
-    goes to files, read back after each cell, as ipykernel's fd capture does."""
+    goes to files, read back after each cell, as ipykernel's fd capture does. The files
+    have no name in any folder (memfd, still bound by the file-size limit): learner code in
+    the submission's folder cannot put something else in their place."""
 
-    def __init__(self, folder: str, prefix: str, max_bytes: int):
+    def __init__(self, prefix: str, max_bytes: int):
         self.files = {}
         for fd, name in ((1, "stdout"), (2, "stderr")):
-            path = os.path.join(folder, f"{prefix}-fd{fd}")
-            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+            handle = os.memfd_create(f"{prefix}-fd{fd}")
             os.dup2(handle, fd)
             os.close(handle)
             self.files[name] = (fd, 0)
