@@ -28,3 +28,14 @@ c.ExecutePreprocessor.timeout = 60
 # Generous but bounded: a learner printing in a loop must not fill the gradebook.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 30
+
+# The course's own options (course/config.py; `course config` lists them with their help).
+c.Course.title = "Social media, professional and private: running your accounts well"
+# A module is passed with at least this share of its auto-graded points.
+c.Course.pass_mark = 0.8
+c.Course.language = "en"
+# What a learner's notebook may use while `course grade` runs it (flags override these).
+c.Course.memory_mb = 1024
+c.Course.max_processes = 64
+# Gradebook backups kept.
+c.Course.backups_kept = 5

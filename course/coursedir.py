@@ -7,6 +7,7 @@ Everything that runs nbgrader goes through `run_nbgrader` (the command) or
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import subprocess
@@ -96,19 +97,6 @@ def run_nbgrader(args: list[str], course_dir: Path, config_from: Path,
     return proc
 
 
-def load_config(root: Path):
-    """The traitlets Config of the course's nbgrader_config.py, read as nbgrader reads it."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    path = Path(root) / CONFIG_NAME
-    if not path.is_file():
-        raise CourseError(f"{root} has no {CONFIG_NAME}: run this command inside the course folder.")
-    try:
-        return PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
-    except Exception as exc:
-        raise CourseError(f"{path} cannot be read: {exc}") from None
-
-
 def generate_assignments(names: list[str], course_dir: Path, config_from: Path, db_url: str | None = None) -> None:
     """`nbgrader generate_assignment NAME --force` for each name, on `course_dir`, with the
     configuration of the course at `config_from`: the release/ folders and the gradebook
@@ -116,7 +104,9 @@ def generate_assignments(names: list[str], course_dir: Path, config_from: Path, 
     Python API nbgrader's formgrader uses: the command costs about 5.5 s per assignment,
     mostly starting up and importing, against about 1 s of work. Raises CourseError with
     nbgrader's log when one fails."""
-    config = load_config(config_from)
+    from .config import load
+
+    config = copy.deepcopy(load(config_from).config)  # the loaded one is shared
     config.CourseDirectory.root = str(Path(course_dir).resolve())
     if db_url:
         config.CourseDirectory.db_url = db_url

@@ -20,13 +20,14 @@ from typing import Callable
 from nbgrader.api import Gradebook, MissingEntry
 
 from . import cohort as synthetic
+from .config import Settings, gradebook_url, load
 from .coursedir import (CONFIG_NAME, CourseError, assignments, find_root, generate_assignments, resolve_assignments,
                         run_nbgrader, source_notebook)
 from .trainer.certificates import write_certificates
 from .trainer.export import write_export
 from .trainer.feedback import write_feedback
 from .trainer.report import write_report
-from .trainer.results import CourseSettings, load_cohort
+from .trainer.results import load_cohort
 
 DEMO_MARKER = ".course-demo"
 DEFAULT_LEARNERS = 30
@@ -54,7 +55,7 @@ def reset_folder(dest: Path, root: Path) -> None:
 
 
 def prepare_course(root: Path, course_dir: Path, names: list[str],
-                   on_released: Callable[[str], None] | None = None) -> CourseSettings:
+                   on_released: Callable[[str], None] | None = None) -> Settings:
     """Make `course_dir` a course of its own: the sources of `names`, the course's
     nbgrader configuration pointed at a gradebook inside it, and every module released
     (nbgrader generate_assignment, which also records the module in the gradebook)."""
@@ -62,7 +63,7 @@ def prepare_course(root: Path, course_dir: Path, names: list[str],
     for name in names:
         shutil.copytree(root / "source" / name, course_dir / "source" / name,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    db_url = f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
+    db_url = gradebook_url(course_dir)
     config = (root / CONFIG_NAME).read_text(encoding="utf-8")
     # Whatever gradebook the course uses (maybe a company PostgreSQL), this copy uses its own.
     config += f"\n# Added by `course demo`: this folder's own gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n"
@@ -73,16 +74,16 @@ def prepare_course(root: Path, course_dir: Path, names: list[str],
             gb.update_or_create_assignment(name, duedate=deadline(index).replace(tzinfo=None))
         if on_released:
             on_released(name)
-    return CourseSettings.load(course_dir)
+    return load(course_dir)
 
 
-def enrol(settings: CourseSettings, learners: list[synthetic.Learner]) -> None:
+def enrol(settings: Settings, learners: list[synthetic.Learner]) -> None:
     with Gradebook(settings.db_url) as gb:
         for ln in learners:
             gb.update_or_create_student(ln.id, first_name=ln.first_name, last_name=ln.last_name)
 
 
-def hand_in(root: Path, settings: CourseSettings, names: list[str], learners: list[synthetic.Learner],
+def hand_in(root: Path, settings: Settings, names: list[str], learners: list[synthetic.Learner],
             seed: int) -> None:
     """Every learner's notebook for every module, in submitted/ (see course.cohort)."""
     for index, name in enumerate(names):
@@ -97,7 +98,7 @@ def autograde_with_nbgrader(course_dir: Path, assignment: str) -> None:
     """`nbgrader autograde ASSIGNMENT`. nbgrader exits non-zero when one notebook cannot
     be read but grades the others: that is only an error if a submission is missing from
     the gradebook afterwards."""
-    settings = CourseSettings.load(course_dir)
+    settings = load(course_dir)
     try:
         run_nbgrader(["autograde", assignment, "--force"], course_dir, course_dir)
     except CourseError as error:
@@ -147,7 +148,7 @@ def ungradable(course_dir: Path, assignment: str, notebook: str) -> list[str]:
 
 def build_cohort_course(root: Path, course_dir: Path, learners: list[synthetic.Learner],
                         names: list[str] | None = None, seed: int = 7,
-                        grader: Callable[[Path, str], object] | None = None) -> CourseSettings:
+                        grader: Callable[[Path, str], object] | None = None) -> Settings:
     """A graded course in `course_dir`: release, enrol, hand in, grade (with `grader`, one
     assignment at a time, or else with grade_assignments). For the demo and tests."""
     names = names if names is not None else assignments(root)

@@ -7,8 +7,8 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from .gradebook_safety import (BACKUP_DIR, KEEP_DEFAULT, backup, backups, check_readable, course_db_url, restore,
-                               shown_url, sqlite_path)
+from .coursedir import find_root
+from .gradebook_safety import BACKUP_DIR, backup, backups, check_readable, restore, shown_url, sqlite_path
 
 
 def add_parser(subparsers) -> None:
@@ -16,7 +16,8 @@ def add_parser(subparsers) -> None:
         "gradebook", help="check the gradebook, list or make its backups, restore one",
         description="With no option: check that the gradebook can be read and list its backups. "
                     f"`course grade` backs a SQLite gradebook up before each run, into {BACKUP_DIR}/ next to "
-                    f"it, and keeps the newest {KEEP_DEFAULT}. Stop formgrader before --restore.")
+                    "it, and keeps the newest c.Course.backups_kept (see `course config`). Stop formgrader "
+                    "before --restore.")
     what = p.add_mutually_exclusive_group()
     what.add_argument("--list-backups", action="store_true", help="list the backups, oldest first")
     what.add_argument("--backup", action="store_true", help="back the gradebook up now")
@@ -27,11 +28,14 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_gradebook(args: argparse.Namespace) -> int:
-    db_url = course_db_url()
+    from .config import load
+
+    settings = load(find_root())
+    db_url = settings.db_url
     path = sqlite_path(db_url)
     if args.backup:
         check_readable(db_url)
-        backup(db_url, say=print)
+        backup(db_url, keep=settings.course.backups_kept, say=print)
         return 0
     if args.restore is not None:
         source, aside = restore(db_url, Path(args.restore) if args.restore else None)

@@ -348,7 +348,7 @@ def restore(db_url: str, source: Path | None = None, now: datetime | None = None
 
 
 def course_db_url() -> str:
-    """The gradebook of the course this command runs in, as the trainer commands read it."""
-    from .trainer.results import CourseSettings
+    """The gradebook of the course this command runs in."""
+    from .config import load
 
-    return CourseSettings.load(find_root()).db_url
+    return load(find_root()).db_url

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from . import notebooks
+from .config import gradebook_url
 from .coursedir import CourseError, assignments, generate_assignments, run_nbgrader, source_notebook
 
 
@@ -31,7 +32,7 @@ def generate(root: Path, names: list[str], out_dir: Path) -> None:
         for name in names:
             shutil.copytree(root / "source" / name, tmp / "source" / name,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        generate_assignments(names, tmp, root, db_url=f"sqlite:///{tmp / 'gradebook.db'}")
+        generate_assignments(names, tmp, root, db_url=gradebook_url(tmp))
         for name in names:
             target = out_dir / name
             if target.exists():

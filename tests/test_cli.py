@@ -11,7 +11,7 @@ import pytest
 from course.cli import BUILTIN_COMMANDS, SUBCOMMAND_MODULES, main
 
 
-@pytest.mark.parametrize("command", ["release", "grade"])
+@pytest.mark.parametrize("command", ["release", "grade", "config"])
 def test_a_known_command_imports_no_other_command(command):
     others = [f"course.{m}" for m, name in SUBCOMMAND_MODULES.items() if name != command]
     code = ("import sys\n"

@@ -14,10 +14,11 @@ from conftest import ROOT
 from nbgrader.api import Gradebook
 
 from course.coursedir import generate_assignments
-from course.grading.prepare import (PreparedNotebook, SharedOverwriteCells, SourceCells, _repair_flags,
-                                    content_hash, prepare_notebook, restore_missing_cells)
+from course.config import load
+from course.grading.prepare import (PreparedNotebook, SourceCells, _repair_flags, content_hash, prepare_notebook,
+                                    restore_missing_cells)
 from course.grading.record import apply_result
-from course.grading.settings import load
+from course.nbgrader_adapter import SharedOverwriteCells
 
 ASSIGNMENT = "tiny"
 
@@ -127,7 +128,7 @@ def test_deleted_test_and_setup_cells_come_back_in_place(course, gb):
     nb = released(course)
     nb.cells = [c for c in nb.cells if grade_id(c) not in ("setup", "test_a", "answer_a")]
     overwrite = SharedOverwriteCells(config=course.config)
-    overwrite.gradebook_session = gb
+    overwrite.lookup = SourceCells(gb, ASSIGNMENT, ASSIGNMENT)
     order = SourceCells(gb, ASSIGNMENT, ASSIGNMENT).source_order(course, ASSIGNMENT, ASSIGNMENT)
     restored = restore_missing_cells(gb, nb, ASSIGNMENT, ASSIGNMENT, order, overwrite)
     assert sorted(restored) == ["setup", "test_a"]

@@ -1,7 +1,8 @@
 """`course grade`: batch grading of a cohort, with nbgrader's own rules, fast and sandboxed.
 
 How a submission travels (one idea per module):
-- `settings`: what nbgrader_config.py says (gradebook URL, per-cell timeout, output limits);
+- `course.config`: what nbgrader_config.py says (gradebook URL, per-cell timeout, output
+  limits, c.Course grading limits); `course.nbgrader_adapter`: nbgrader's internals used here;
 - `prepare`: the trainer side reads a submission and cleans it with nbgrader's own
   sanitizing preprocessors (locked and test cells restored from the gradebook), and
   turns it into a job: plain data, the only thing that enters the sandbox;

@@ -20,14 +20,12 @@ from collections import Counter, deque
 from pathlib import Path
 
 from ..coursedir import CourseError, find_root, generate_assignments, resolve_assignments, source_notebook
-from ..gradebook_safety import KEEP_DEFAULT, backup, check_readable
+from ..gradebook_safety import backup, check_readable
 from . import sandbox
 from .pool import DaskPool, LocalPool, WorkerUnavailable
 
-# nbgrader, nbformat and the gradebook are imported when grading starts, not when the
-# `course` command builds its --help: the warm workers boot meanwhile.
-MEMORY_MB_DEFAULT = 1024
-PROCESSES_DEFAULT = 64
+# nbgrader, nbformat, the gradebook and the configuration are imported when grading starts,
+# not when the `course` command builds its --help: the warm workers boot meanwhile.
 
 
 def add_parser(subparsers) -> None:
@@ -44,10 +42,10 @@ def add_parser(subparsers) -> None:
                         "the gradebook is still written here")
     p.add_argument("--student", nargs="+", metavar="ID", help="grade only these learners")
     p.add_argument("--force", action="store_true", help="grade again even submissions that have not changed")
-    p.add_argument("--memory-mb", type=int, default=MEMORY_MB_DEFAULT,
-                   help="memory a learner's notebook may use (default: %(default)s)")
-    p.add_argument("--max-processes", type=int, default=PROCESSES_DEFAULT,
-                   help="processes a learner's notebook may start (default: %(default)s)")
+    p.add_argument("--memory-mb", type=int,
+                   help="memory a learner's notebook may use (default: c.Course.memory_mb, see `course config`)")
+    p.add_argument("--max-processes", type=int,
+                   help="processes a learner's notebook may start (default: c.Course.max_processes)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="do not use bubblewrap (resource limits only); for machines without it")
     p.add_argument("--quiet", action="store_true", help="no progress bar, no line about the gradebook's backup")
@@ -81,13 +79,15 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
 
 
 def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
-          students: list[str] | None = None, force: bool = False, limits=None,
-          use_bwrap: bool | None = None, progress: bool = True, out=None, keep_backups: int = KEEP_DEFAULT,
+          students: list[str] | None = None, force: bool = False, limits: dict | None = None,
+          use_bwrap: bool | None = None, progress: bool = True, out=None, keep_backups: int | None = None,
           say=None) -> list:
     """Grade each assignment; return one Outcome per learner and assignment (graded, failed
-    or skipped). One pool of warm workers serves all the assignments. Before the first
-    write the gradebook is checked and backed up (course/gradebook_safety.py: the newest
-    `keep_backups` are kept); `say` gets the line that says where the backup is."""
+    or skipped). One pool of warm workers serves all the assignments. `limits`: Course
+    options given on the command line ({"memory_mb": 2048}), over nbgrader_config.py's.
+    Before the first write the gradebook is checked and backed up (course/gradebook_safety.py:
+    the newest `keep_backups`, default c.Course.backups_kept, are kept); `say` gets the line
+    that says where the backup is."""
     out = out or sys.stderr
     if isinstance(assignments, str):
         assignments = [assignments]
@@ -105,13 +105,13 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
     outcomes: list = []
     writer = None
     try:
+        from ..config import load
         from .prepare import students_of
         from .record import GradebookWriter, Recorder
-        from .settings import load
 
-        settings = load(root, limits)
+        settings = load(root).with_overrides(**(limits or {}))
         check_readable(settings.db_url)
-        backup(settings.db_url, keep=keep_backups, say=say)
+        backup(settings.db_url, keep=keep_backups or settings.course.backups_kept, say=say)
         writer = GradebookWriter(settings)
         plans = []
         for assignment in assignments:
@@ -238,8 +238,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .logs import setup
 
     setup(args.verbose, args.log_file or root / "autograded" / "course-grade.log", default=args.log_file is None)
-    # Not .settings: it imports nbgrader (a second of CPU) and the workers are not started yet.
-    limits = sandbox.Limits(memory_mb=args.memory_mb, processes=args.max_processes)
+    # Read with the configuration once the workers are starting: nbgrader costs a second of CPU.
+    limits = {"memory_mb": args.memory_mb, "max_processes": args.max_processes}
     started = time.perf_counter()
     try:
         outcomes = grade(root, assignments, workers=args.workers, scheduler=args.scheduler, students=args.student,

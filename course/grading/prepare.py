@@ -20,11 +20,11 @@ import nbformat
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.nbgraderformat import MetadataValidator
-from nbgrader.preprocessors import CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, OverwriteCells
-from nbgrader.preprocessors.base import NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, DeduplicateIds, OverwriteCells
 
+from ..config import Settings
+from ..nbgrader_adapter import FastCheckCellMetadata, SharedOverwriteCells, per_gradebook, without_hidden_tests
 from . import transfer
-from .settings import Settings
 
 # Changing how grading works changes this, so that earlier grades are not reused.
 GRADER_VERSION = "1"
@@ -97,25 +97,13 @@ def _job_cells(p: PreparedNotebook) -> list[dict]:
     return cells
 
 
-class _SharedGradebook:
-    """Mixin: the preprocessor uses the run's gradebook session instead of opening its own."""
-
-    gradebook_session: Gradebook | None = None
-
-    def _bind(self, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        self.gradebook = self.gradebook_session
-
-
 class SourceCells:
     """The gradebook's cells of one notebook (source, graded and solution cells, kernelspec),
     read once per run as plain values, answering the look-ups nbgrader's OverwriteCells
     makes for every cell; what every submission is compared with."""
 
     def __init__(self, gb: Gradebook, notebook: str, assignment: str):
-        cache = gb.__dict__.setdefault("_course_grade_source_cells", {})  # lives as long as this gradebook
+        cache = per_gradebook(gb, "source_cells")
         key = (notebook, assignment)
         if key not in cache:
             nb = gb.find_notebook(notebook, assignment)
@@ -147,22 +135,13 @@ class SourceCells:
     def released_source(self, name: str, hide: ClearHiddenTests) -> str:
         released = self.entry.released
         if name not in released:
-            cell = nbformat.NotebookNode(cell_type="code", source=self.source[name].source, metadata={})
-            hide._remove_hidden_test_region(cell)
-            released[name] = cell.source
+            released[name] = without_hidden_tests(hide, self.source[name].source)
         return released[name]
 
     def source_order(self, settings: Settings, assignment: str, notebook: str) -> list[str]:
         if self.entry.order is None:
             self.entry.order = source_order(settings, assignment, notebook, list(self.source))
         return self.entry.order
-
-
-class SharedOverwriteCells(_SharedGradebook, OverwriteCells):
-    def preprocess(self, nb, resources):
-        self._bind(resources)
-        self.gradebook = SourceCells(self.gradebook_session, self.notebook_id, self.assignment_id)
-        return NbGraderPreprocessor.preprocess(self, nb, resources)
 
 
 def overwrite_kernelspec(gb: Gradebook, nb, notebook_id: str, assignment_id: str) -> None:
@@ -330,7 +309,7 @@ def prepare_notebook(gb: Gradebook, settings: Settings, assignment: str, student
         DeduplicateIds(config=config).preprocess(nb, resources)
         overwrite_kernelspec(gb, nb, name, assignment)
         overwrite = SharedOverwriteCells(config=config)
-        overwrite.gradebook_session = gb
+        overwrite.lookup = source_cells
         overwrite.preprocess(nb, resources)
         restored = restore_missing_cells(gb, nb, name, assignment, order, overwrite)
         if restored:
@@ -347,7 +326,7 @@ def prepare_notebook(gb: Gradebook, settings: Settings, assignment: str, student
 
 
 def assignment_notebooks(gb: Gradebook, assignment: str) -> list[str]:
-    cache = gb.__dict__.setdefault("_course_grade_notebooks", {})  # lives as long as this gradebook
+    cache = per_gradebook(gb, "notebooks")
     if assignment not in cache:
         cache[assignment] = sorted(n.name for n in gb.find_assignment(assignment).notebooks)
     return cache[assignment]
@@ -362,9 +341,8 @@ def prepare(gb: Gradebook, settings: Settings, assignment: str, student: str) ->
         timestamp = None  # an unreadable timestamp.txt: graded as on time, like an absent one
     names = assignment_notebooks(gb, assignment)
     source_nb = settings.root / "source" / assignment / f"{names[0]}.ipynb" if names else None
-    config_text = (settings.root / "nbgrader_config.py").read_text(encoding="utf-8")
     prepared = Prepared(student, assignment, folder, timestamp,
-                        content_hash(folder, timestamp, source_nb, config_text))
+                        content_hash(folder, timestamp, source_nb, settings.text))
     submitted = {p.stem: p for p in folder.glob("*.ipynb")}
     for name in names:
         path = submitted.get(name)
@@ -393,26 +371,3 @@ def students_of(settings: Settings, assignment: str, only: list[str] | None) -> 
     if only:
         return [s for s in found if s in set(only)]
     return found
-
-
-
-class FastCheckCellMetadata(CheckCellMetadata):
-    """nbgrader's CheckCellMetadata, remembering cells already found valid: the JSON-schema
-    check of a cell depends only on its type and nbgrader metadata, which most learners
-    share, and it would otherwise cost more than running the notebook."""
-
-    _valid: set = set()
-
-    def preprocess(self, nb, resources):
-        validator = MetadataValidator()
-        check_cell = validator.validate_cell
-
-        def validate_cell(cell):
-            key = (cell.cell_type, json.dumps(cell.metadata.get("nbgrader"), sort_keys=True, default=str))
-            if key not in self._valid:
-                check_cell(cell)
-                self._valid.add(key)
-
-        validator.validate_cell = validate_cell
-        validator.validate_nb(nb)
-        return nb, resources

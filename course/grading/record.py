@@ -23,14 +23,15 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from sqlalchemy.exc import SAWarning
-from nbgrader.api import BaseCell, Comment, Grade, Gradebook, MissingEntry
-from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
-from nbgrader.preprocessors.base import NbGraderPreprocessor
+from nbgrader.api import Grade, Gradebook, MissingEntry
+from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
+from ..config import Settings
 from ..coursedir import tool_env
+from ..nbgrader_adapter import (SharedAssignLatePenalties, SharedSaveAutoGrades, defer_commits, named_rows,
+                                restore_commits, session)
 from .logs import printable
 from .prepare import Prepared, PreparedNotebook, Problem
-from .settings import Settings
 
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 # Reasons that mean the submission could not be graded as submitted (exit status 1).
@@ -42,20 +43,6 @@ GRADER_FAULTS = ("worker_lost", "internal_error", "grader_error")
 log = logging.getLogger(__name__)
 
 
-class _DeferredCommit:
-    """The gradebook's session, with commit() turned into flush(): nbgrader's code commits
-    after every cell; we commit once, when the whole submission is recorded."""
-
-    def __init__(self, session):
-        self._session = session
-
-    def commit(self):
-        self._session.flush()
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-
 class GradebookWriter:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -64,8 +51,7 @@ class GradebookWriter:
         # nbgrader's add_submission builds rows while autoflush is on; SQLAlchemy warns, harmlessly.
         warnings.filterwarnings("ignore", category=SAWarning)
         self.gb = Gradebook(settings.db_url, settings.course_id)
-        self._real = self.gb.db
-        self.gb.db = _DeferredCommit(self._real)
+        self._real = defer_commits(self.gb)
 
     def commit(self):
         self._real.commit()
@@ -74,77 +60,8 @@ class GradebookWriter:
         self._real.rollback()
 
     def close(self):
-        self.gb.db = self._real
+        restore_commits(self.gb, self._real)
         self.gb.close()
-
-
-class _NoCommit(_DeferredCommit):
-    """The session with commit() doing nothing at all: SaveAutoGrades commits after every
-    cell; its changes are flushed once, when the notebook is done."""
-
-    def commit(self):
-        pass
-
-
-def _named_rows(gb: Gradebook, table, condition) -> list:
-    """(cell name, row) of the Grade or Comment rows that meet `condition`, in one query."""
-    return [(name, row) for row, name in
-            gb.db.query(table, BaseCell.name).join(BaseCell, BaseCell.id == table.cell_id).filter(condition)]
-
-
-class _SubmissionRows:
-    """The grades and comments of one submitted notebook, loaded in one query each, answering
-    the find_grade / find_comment calls nbgrader's SaveAutoGrades makes for every cell."""
-
-    def __init__(self, gb: Gradebook, notebook: str, assignment: str, student: str):
-        snb = gb.find_submission_notebook(notebook, assignment, student)
-        # The cell names come in the same query: `grade.name` would load each cell on its own.
-        self.grades = dict(_named_rows(gb, Grade, Grade.notebook_id == snb.id))
-        self.comments = dict(_named_rows(gb, Comment, Comment.notebook_id == snb.id))
-        self.db = _NoCommit(gb.db)
-
-    def find_grade(self, grade_id, notebook, assignment, student):
-        return self.grades[grade_id]
-
-    def find_comment(self, grade_id, notebook, assignment, student):
-        return self.comments[grade_id]
-
-
-class SharedSaveAutoGrades(SaveAutoGrades):
-    gradebook_session = None
-
-    def preprocess(self, nb, resources):
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.db_url = resources["nbgrader"]["db_url"]
-        self.gradebook = _SubmissionRows(self.gradebook_session, self.notebook_id, self.assignment_id,
-                                         self.student_id)
-        nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
-        self.gradebook_session.db.flush()
-        return nb, resources
-
-
-class SharedAssignLatePenalties(AssignLatePenalties):
-    gradebook_session = None
-
-    def preprocess(self, nb, resources):
-        # nbgrader's AssignLatePenalties.preprocess, on the shared session.
-        self.notebook_id = resources["nbgrader"]["notebook"]
-        self.assignment_id = resources["nbgrader"]["assignment"]
-        self.student_id = resources["nbgrader"]["student"]
-        self.init_plugin()
-        gb = self.gradebook_session
-        assignment = gb.find_submission(self.assignment_id, self.student_id)
-        notebook = gb.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
-        notebook.late_submission_penalty = None
-        if assignment.total_seconds_late > 0:
-            penalty = self.plugin_inst.late_submission_penalty(self.student_id, notebook.score,
-                                                               assignment.total_seconds_late)
-            if penalty is not None:
-                notebook.late_submission_penalty = self._check_late_penalty(notebook, penalty)
-        gb.db.commit()
-        return nb, resources
 
 
 @dataclass
@@ -310,7 +227,7 @@ class Recorder:
                 finished.append(p)
             sub = gb.find_submission(prepared.assignment, prepared.student)
             outcome.score, outcome.max_score = sub.score, sub.max_score
-            outcome.cells = {name: g.auto_score for name, g in _named_rows(
+            outcome.cells = {name: g.auto_score for name, g in named_rows(
                 gb, Grade, Grade.notebook_id.in_([nb.id for nb in sub.notebooks]))}
             outcome.reasons = [p.as_dict() for p in problems]
             if any(p.code in FAILURES for p in problems):
@@ -335,7 +252,7 @@ class Recorder:
         for grade in snb.grades:
             grade.auto_score = 0
             grade.needs_manual_grade = False
-        self.writer.gb.db.commit()
+        session(self.writer.gb).commit()
 
     def _save(self, p: PreparedNotebook, prepared: Prepared) -> None:
         config = self.settings.config

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from .. import cohort
+from ..config import gradebook_url
 from ..coursedir import CourseError, assignments, run_nbgrader
 from ..gradebook import cell_scores
 
@@ -46,7 +47,8 @@ def nbgrader_autograde(course: Path, names: list[str]) -> None:
 
 
 def db_url_of(course: Path) -> str:
-    return f"sqlite:///{course / 'gradebook.db'}"
+    """The throwaway course's own gradebook."""
+    return gradebook_url(course)
 
 
 def scores(course: Path, name: str, students: list[str]) -> dict[str, dict[str, float | None]]:

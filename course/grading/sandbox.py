@@ -32,11 +32,11 @@ LEARNER_UID_BASE = 1_000_000
 
 @dataclass
 class Limits:
-    """What one learner's notebook may use."""
-    memory_mb: int = 1024        # on top of what the warm interpreter already maps
-    processes: int = 64          # per learner user id
-    file_size_mb: int = 64
-    max_output_bytes: int = 1 << 20  # per cell, before LimitOutput trims lines
+    """What one learner's notebook may use (c.Course options, course/config.py)."""
+    memory_mb: int         # on top of what the warm interpreter already maps
+    processes: int         # per learner user id
+    file_size_mb: int
+    max_output_bytes: int  # per cell, before LimitOutput trims lines
 
     def as_job(self) -> dict:
         return {"memory_mb": self.memory_mb, "processes": self.processes, "file_size_mb": self.file_size_mb}

@@ -22,10 +22,12 @@ from markupsafe import Markup
 from ..coursedir import CourseError, find_root
 from ..templates import render as render_template
 from .pages import write
-from .results import PASS_FRACTION, Cohort, load_cohort
+from .results import Cohort, load_cohort
 from .secret import course_secret, keyed_hash
 
-COURSE_TITLE = "Social media, professional and private: running your accounts well"
+# The pass mark of certificates that do not state theirs: those issued before it was an
+# option, and those at that mark, whose data (and hash) are what they were.
+EARLIER_PASS_MARK = 0.8
 _DATA_BLOCK = re.compile(r'<script type="application/json" id="certificate-data">(.*?)</script>', re.S)
 
 
@@ -44,8 +46,11 @@ def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) 
         result = cohort.result(learner_id, module)
         modules.append({"assignment": module.name, "title": module.title,
                         "score": result.auto_score, "max_score": module.auto_max})
-    return {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
+    data = {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
             "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
+    if cohort.pass_mark != EARLIER_PASS_MARK:
+        data["pass_mark"] = cohort.pass_mark  # signed with the rest: --verify shows it as issued
+    return data
 
 
 def render(data: dict, verification: str) -> str:
@@ -56,12 +61,15 @@ def render(data: dict, verification: str) -> str:
     # Markup: safe as it is inside <script> (see above), and HTML-escaping it would change
     # the JSON that --verify reads back.
     return render_template("certificate.html", data=data, verification=verification,
-                           embedded=Markup(embedded), pass_mark=f"{PASS_FRACTION:.0%}")
+                           embedded=Markup(embedded),
+                           pass_mark=f"{data.get('pass_mark', EARLIER_PASS_MARK):.0%}")
 
 
 def write_certificates(cohort: Cohort, out_dir: Path, issued: date | None = None,
-                       title: str = COURSE_TITLE) -> list[Path]:
-    """One certificate per learner who passed every module of the gradebook."""
+                       title: str | None = None) -> list[Path]:
+    """One certificate per learner who passed every module of the gradebook. `title`:
+    default c.Course.title."""
+    title = title or cohort.settings.course.title
     key = course_secret(cohort.settings.root)
     issued = issued or date.today()
     written = []
@@ -119,12 +127,12 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "certificates", help="write a certificate per learner who passed every module, or verify one",
         description="Write <learner>.html for every learner who passed every graded module (at least "
-                    f"{PASS_FRACTION:.0%} of each module's auto-graded points). Each certificate carries a "
-                    "verification hash: HMAC-SHA256 over the learner id, modules, scores and date, keyed "
-                    "with the course secret (.course-secret). --verify FILE checks one.")
+                    "the pass mark, c.Course.pass_mark, of each module's auto-graded points). Each certificate "
+                    "carries a verification hash: HMAC-SHA256 over the learner id, modules, scores, date and "
+                    "pass mark, keyed with the course secret (.course-secret). --verify FILE checks one.")
     p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/certificates/)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date of issue (default: today)")
-    p.add_argument("--title", default=COURSE_TITLE, help="course title on the certificates")
+    p.add_argument("--title", help="course title on the certificates (default: c.Course.title)")
     p.add_argument("--verify", metavar="FILE", help="check that FILE is a genuine, unchanged certificate "
                                                      "of this course (exit 0 if so, 1 if not)")
     p.set_defaults(func=cmd_certificates)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..coursedir import find_root
 from .pages import number
-from .results import PASS_RULE, Cohort, load_cohort
+from .results import Cohort, load_cohort, pass_rule
 from .secret import course_secret, pseudonym
 
 MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed")
@@ -96,7 +96,7 @@ def to_csv(cohort: Cohort, pseudonymize: bool = False) -> str:
 def to_json(cohort: Cohort, pseudonymize: bool = False) -> str:
     data = {
         "course_id": cohort.settings.course_id,
-        "pass_rule": PASS_RULE,
+        "pass_rule": cohort.pass_rule,
         "pseudonymized": pseudonymize,
         "modules": [{"assignment": m.name, "title": m.title, "auto_max": m.auto_max, "manual_max": m.manual_max,
                      "exercises": [{"grade_id": e.grade_id, "title": e.title, "max_score": e.max_score,
@@ -133,7 +133,7 @@ def add_parser(subparsers) -> None:
         description="Export the gradebook: one row per learner, one column per exercise "
                     "(<assignment>/<grade_id>), then per module: auto_score, auto_max, manual_score, "
                     "status, late and passed; then modules_passed and passed_all.\n\n"
-                    f"Pass rule: {PASS_RULE}. A manually graded cell is blank until a trainer "
+                    f"Pass rule: {pass_rule()}. A manually graded cell is blank until a trainer "
                     "grades it (in nbgrader's formgrader); its points appear in manual_score.\n\n"
                     "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.")
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")

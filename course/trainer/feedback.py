@@ -15,7 +15,7 @@ from pathlib import Path
 from ..coursedir import find_root, resolve_assignments
 from ..templates import render
 from .pages import write
-from .results import PASS_FRACTION, Cohort, Learner, Module, load_cohort
+from .results import Cohort, Learner, Module, load_cohort
 
 
 def _late(seconds: float) -> str:
@@ -29,7 +29,7 @@ def feedback_page(cohort: Cohort, learner: Learner, module: Module) -> str:
     late = _late(sub.seconds_late) if sub is not None and sub.seconds_late > 0 else None
     return render("feedback.html", title=f"{module.title}: your results", learner=learner, module=module,
                   sub=sub, late=late, result=cohort.result(learner.id, module),
-                  needed=PASS_FRACTION * module.auto_max)
+                  needed=cohort.pass_mark * module.auto_max)
 
 
 def feedback_path(out_dir: Path, learner_id: str, assignment: str) -> Path:

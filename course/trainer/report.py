@@ -23,7 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from ..coursedir import find_root
 from ..templates import render
 from .pages import write
-from .results import PASS_FRACTION, PASS_RULE, Cohort, load_cohort
+from .results import Cohort, load_cohort, pass_rule
 
 TOP_WRONG_ANSWERS = 5
 RED, ORANGE, GREEN, GREY = "#b3261e", "#d98200", "#16703a", "#8a94a6"
@@ -79,8 +79,8 @@ def cohort_statistics(cohort: Cohort) -> dict:
     exercises.sort(key=lambda e: (e["success_rate"] is None, e["success_rate"] or 0.0,
                                   (e["mean_score"] or 0.0) / e["max_score"], order[e["assignment"]], e["number"]))
     hardest = next((e for e in exercises if e["success_rate"] is not None), None)
-    return {"course_id": cohort.settings.course_id, "learners": roster, "pass_rule": PASS_RULE,
-            "modules": modules, "exercises": exercises, "hardest": hardest}
+    return {"course_id": cohort.settings.course_id, "learners": roster, "pass_rule": cohort.pass_rule,
+            "pass_mark": cohort.pass_mark, "modules": modules, "exercises": exercises, "hardest": hardest}
 
 
 def _save(fig: Figure, path: Path) -> str:
@@ -107,7 +107,7 @@ def plot_scores(stats: dict, path: Path) -> str:
             _no_data(ax)
             continue
         ax.hist(m["percents"], bins=list(range(0, 101, 10)), color="#3b6fb6", edgecolor="white")
-        ax.axvline(100 * PASS_FRACTION, color=RED, linestyle="--", label="pass mark")
+        ax.axvline(100 * stats["pass_mark"], color=RED, linestyle="--", label="pass mark")
         ax.set_title(f"{m['assignment']} (n={len(m['percents'])})", fontsize=10)
         ax.set_xlabel("auto-graded score (%)")
         ax.set_ylabel("learners")
@@ -126,7 +126,7 @@ def plot_exercises(stats: dict, path: Path) -> str:
         return _save(fig, path)
     labels = [f"{e['assignment'][:2]} · {e['title'][:52]}" for e in rows]
     rates = [100 * e["success_rate"] for e in rows]
-    colors = [RED if r < 50 else ORANGE if r < 100 * PASS_FRACTION else GREEN for r in rates]
+    colors = [RED if r < 50 else ORANGE if r < 100 * stats["pass_mark"] else GREEN for r in rates]
     ax.barh(range(len(rows)), rates, color=colors)
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()  # hardest at the top
@@ -181,7 +181,7 @@ def plot_timing(stats: dict, path: Path) -> str:
 
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
     return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
-                  generated=generated, pass_fraction=PASS_FRACTION)
+                  generated=generated, pass_fraction=stats["pass_mark"])
 
 
 def write_report(cohort: Cohort, out_dir: Path) -> Path:
@@ -212,6 +212,6 @@ def add_parser(subparsers) -> None:
         description="Write an HTML report (index.html, PNG plots, report.json) from the gradebook and the "
                     "autograded notebooks: the exercise the cohort got wrong most often and its most common "
                     "wrong answer first, then completion and pass rates, scores per module, success rate per "
-                    f"exercise, wrong answers on choice exercises, and hand-in times. Pass rule: {PASS_RULE}.")
+                    f"exercise, wrong answers on choice exercises, and hand-in times. Pass rule: {pass_rule()}.")
     p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/report/, git-ignored)")
     p.set_defaults(func=cmd_report)

@@ -4,8 +4,8 @@ autograded notebooks.
 Feedback, export, report and certificates all read results through `load_cohort`, so
 they agree on every number. Two rules live here because every output depends on them:
 
-- the pass rule (`PASS_FRACTION` of a module's auto-graded points, as the CNIL and
-  SensCyber certificates do); manually graded cells (written reflections) are reported
+- the pass rule (the pass mark, c.Course.pass_mark, of a module's auto-graded points, as
+  the CNIL and SensCyber certificates do); manually graded cells (written reflections) are reported
   but do not count towards passing, so a learner never waits for a trainer to pass;
 - nothing a hidden test contains may leave this module: `HiddenText.withhold` drops any
   text (failure message, answer) that quotes a line of a hidden test, because learner
@@ -24,12 +24,9 @@ from typing import Iterable
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..coursedir import CourseError, load_config
-from ..gradebook_safety import check_readable
-
-PASS_FRACTION = 0.8
-PASS_RULE = ("a module is passed with at least 80 % of its auto-graded points; manually graded "
-             "cells (written reflections) are shown but do not count towards passing")
+from ..config import Course, Settings, load
+from ..coursedir import CourseError
+from ..gradebook_safety import check_readable, sqlite_path
 
 _HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*$(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$",
                             re.M | re.S)
@@ -40,27 +37,15 @@ _MAX_MESSAGE = 600
 _MAX_ANSWER = 300
 
 
-@dataclass(frozen=True)
-class CourseSettings:
-    """Where one course keeps its gradebook and grading output (from its nbgrader_config.py)."""
-    root: Path
-    course_id: str
-    db_url: str
-    autograded_dir: Path
-    feedback_dir: Path
-
-    @classmethod
-    def load(cls, root: Path) -> "CourseSettings":
-        root = Path(root).resolve()
-        config = load_config(root)
-        course = config.CourseDirectory
-        return cls(
-            root=root,
-            course_id=str(course.get("course_id", "")),
-            db_url=str(course.get("db_url", "") or f"sqlite:///{root / 'gradebook.db'}"),
-            autograded_dir=root / str(course.get("autograded_directory", "autograded")),
-            feedback_dir=root / str(course.get("feedback_directory", "feedback")),
-        )
+def pass_rule(pass_mark: float | None = None) -> str:
+    """The pass rule in words; without `pass_mark`, for help texts (nbgrader_config.py sets it)."""
+    if pass_mark is None:
+        default = Course.class_traits()["pass_mark"].default_value
+        mark = f"the pass mark (c.Course.pass_mark in nbgrader_config.py; by default {100 * default:.4g} %)"
+    else:
+        mark = f"{100 * pass_mark:.4g} %"
+    return (f"a module is passed with at least {mark} of its auto-graded points; manually graded cells "
+            "(written reflections) are shown but do not count towards passing")
 
 
 @dataclass(frozen=True)
@@ -143,10 +128,18 @@ class ModuleResult:
 
 @dataclass
 class Cohort:
-    settings: CourseSettings
+    settings: Settings
     modules: list[Module]
     learners: list[Learner]
     submissions: dict[tuple[str, str], Submission]  # (learner id, assignment) -> submission
+
+    @property
+    def pass_mark(self) -> float:
+        return self.settings.course.pass_mark
+
+    @property
+    def pass_rule(self) -> str:
+        return pass_rule(self.pass_mark)
 
     def module(self, name: str) -> Module:
         for m in self.modules:
@@ -167,7 +160,7 @@ class Cohort:
         auto = sum(sub.scores.get(e.grade_id) or 0.0 for e in module.auto_exercises)
         manual_scores = [sub.scores.get(e.grade_id) for e in module.exercises if not e.auto_graded]
         manual = None if any(s is None for s in manual_scores) else sum(manual_scores)
-        passed = auto >= PASS_FRACTION * module.auto_max - 1e-9
+        passed = auto >= self.pass_mark * module.auto_max - 1e-9
         return ModuleResult("graded", auto, module.auto_max, manual, module.manual_max, passed)
 
     def passed_all(self, learner_id: str) -> bool:
@@ -314,15 +307,15 @@ def _module_title(source_nb: nbformat.NotebookNode | None, assignment: str) -> s
 
 
 def load_cohort(root: Path, assignments: list[str] | None = None,
-                settings: CourseSettings | None = None) -> tuple[Cohort, HiddenText]:
+                settings: Settings | None = None) -> tuple[Cohort, HiddenText]:
     """Every learner, module and submission of the course at `root`.
 
     `assignments`: only these (default: every assignment in the gradebook)."""
-    settings = settings or CourseSettings.load(root)
-    sqlite_file = settings.db_url.removeprefix("sqlite:///") if settings.db_url.startswith("sqlite:///") else None
-    if sqlite_file and not Path(sqlite_file).is_file():
+    settings = settings or load(root)
+    database = sqlite_path(settings.db_url)
+    if database and not database.is_file():
         # Opening a missing SQLite gradebook would quietly create an empty one.
-        raise CourseError(f"No gradebook at {sqlite_file}: release and grade the cohort first "
+        raise CourseError(f"No gradebook at {database}: release and grade the cohort first "
                           "(`course grade` or `nbgrader autograde`), or try `course demo`.")
     check_readable(settings.db_url)  # damaged: a clear message, not a traceback nor a new empty gradebook
     modules: list[Module] = []
@@ -369,7 +362,7 @@ def load_cohort(root: Path, assignments: list[str] | None = None,
     return Cohort(settings, modules, learners, submissions), hidden
 
 
-def _read_submission(settings: CourseSettings, gb: Gradebook, sub, module: Module,
+def _read_submission(settings: Settings, gb: Gradebook, sub, module: Module,
                      hidden: HiddenText) -> Submission:
     by_id = {e.grade_id: e for e in module.exercises}
     scores: dict[str, float | None] = {}

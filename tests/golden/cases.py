@@ -15,14 +15,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from traitlets.config import Config  # noqa: E402
+
 from course import charter  # noqa: E402
+from course.config import Course, Settings  # noqa: E402
 from course.simulator import PrivacySimulator, render  # noqa: E402
-from course.trainer.certificates import COURSE_TITLE, certificate_data, certificate_hash  # noqa: E402
+from course.trainer.certificates import certificate_data, certificate_hash  # noqa: E402
 from course.trainer.certificates import render as render_certificate  # noqa: E402
 from course.trainer.feedback import feedback_page  # noqa: E402
 from course.trainer.report import cohort_statistics, report_html  # noqa: E402
-from course.trainer.results import (Answer, Cohort, CourseSettings, Exercise, Learner, Module,  # noqa: E402
-                                    Submission)
+from course.trainer.results import Answer, Cohort, Exercise, Learner, Module, Submission  # noqa: E402
 from course.visibility import ContactBook, alex_contacts  # noqa: E402
 
 FOLDER = Path(__file__).resolve().parent
@@ -38,7 +40,8 @@ IMAGES = {"completion": "completion.png", "scores": "scores.png", "exercises": "
 
 def cohort() -> Cohort:
     root = Path("/golden-course")
-    settings = CourseSettings(root, "golden-course", "sqlite://", root / "autograded", root / "feedback")
+    config = Config({"CourseDirectory": {"course_id": "golden-course", "db_url": "sqlite://"}})
+    settings = Settings(root, config, "", Course())  # the course's defaults (pass mark 80 %)
     basics = Module("01-basics", "Basics: who sees what", "basics.ipynb", datetime(2026, 3, 1, 12, 0), [
         Exercise("01-basics", "ex1", 1, "Audience of a post", 2.0, True, "ans1"),
         Exercise("01-basics", "ex2", 2, "Choose a setting", 1.0, True, "ans2"),
@@ -80,7 +83,7 @@ def trainer_pages() -> dict[str, str]:
     pages["report"] = report_html(cohort_statistics(c), IMAGES, "2026-03-10 08:00 UTC")
     empty = Cohort(c.settings, [], [], {})
     pages["report_empty"] = report_html(cohort_statistics(empty), IMAGES, "2026-03-10 08:00 UTC")
-    for name, learner_id, title in [("certificate", "l1", COURSE_TITLE), ("certificate_hostile", "l2", HOSTILE)]:
+    for name, learner_id, title in [("certificate", "l1", Course().title), ("certificate_hostile", "l2", HOSTILE)]:
         data = certificate_data(c, learner_id, date(2026, 3, 10), title)
         pages[name] = render_certificate(data, certificate_hash(CERTIFICATE_KEY, data))
     return pages
