@@ -59,7 +59,7 @@ clean-notebooks: $(STAMP)
 	$(BIN)/course clean
 
 data: $(STAMP)
-	for s in course/data/make_*.py; do $(BIN)/python $$s || exit 1; done
+	for s in course/learner/data/make_*.py; do $(BIN)/python $$s || exit 1; done
 
 bench: $(STAMP)
 	for s in benchmarks/bench_*.py; do $(BIN)/python $$s || exit 1; done

@@ -1,6 +1,6 @@
 """Benchmark: `course grade` against plain `nbgrader autograde` on the same synthetic cohort.
 
-Builds a cohort (course/cohort.py: solved, partly solved, wrong, empty, late, corrupt and
+Builds a cohort (course/trainer/synthetic.py: solved, partly solved, wrong, empty, late, corrupt and
 hostile learners) for every assignment in source/, copies it twice, registers the
 assignments in both gradebooks with nbgrader generate_assignment (not timed), then times
 `nbgrader autograde` on one copy and `course grade` on the other, each as the command a
@@ -23,10 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/support: the throwaway courses the tests grade too
 
-from course.cohort import summary  # noqa: E402
+from course.trainer.synthetic import summary  # noqa: E402
 from course.coursedir import generate_assignments, nbgrader_executable, resolve_assignments, tool_env  # noqa: E402
-from course.grading.sample_course import copy_course, db_url_of, make_course, scores  # noqa: E402
+from support.sample_course import copy_course, db_url_of, make_course, scores  # noqa: E402
 
 
 def timed(cmd: list[str], course: Path) -> float:

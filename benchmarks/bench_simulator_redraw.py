@@ -18,7 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from course.simulator import build_simulator  # noqa: E402
+from course.learner.simulator import build_simulator  # noqa: E402
 
 CHANGES = 50
 TARGET_MS = 100.0

@@ -18,15 +18,15 @@ from pathlib import Path
 # Modules that add a subcommand with `add_parser(subparsers)`, in --help order, with the
 # command each adds.
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
-                      "trainer.report": "report", "trainer.certificates": "certificates", "demo": "demo",
-                      "gradebook_command": "gradebook", "config": "config"}
+                      "trainer.report": "report", "trainer.certificates": "certificates", "trainer.demo": "demo",
+                      "trainer.gradebook_command": "gradebook", "config": "config"}
 # Commands defined in this file.
 BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .release import release
+    from .trainer.release import release
 
     root = find_root()
     names = resolve_assignments(root, args.assignments)
@@ -40,7 +40,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     for name in names:
         print(f"{'updated  ' if name in changed else 'unchanged'} release/{name}/")
     if args.exchange:
-        from .release import publish_to_exchange
+        from .trainer.release import publish_to_exchange
 
         for name in publish_to_exchange(root, names):
             print(f"released {name} to the nbgrader exchange: learners can fetch it now")
@@ -48,7 +48,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
-    from . import notebooks
+    from .trainer import notebooks
 
     paths = [Path(p) for p in args.paths] or sorted((find_root() / "source").glob("*/*.ipynb"))
     dirty = []
@@ -64,7 +64,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .release import validate_sources
+    from .trainer.release import validate_sources
 
     root = find_root()
     problems = validate_sources(root, resolve_assignments(root, args.assignments))
@@ -121,8 +121,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _known_problem(exc: Exception) -> Exception | None:
     """The exception to show as a message (maybe a translation of `exc`), or None."""
-    # NotebookProblem can only be raised once course.notebooks (and nbformat) is imported.
-    notebooks = sys.modules.get("course.notebooks")
+    # NotebookProblem can only be raised once course.trainer.notebooks (and nbformat) is imported.
+    notebooks = sys.modules.get("course.trainer.notebooks")
     if isinstance(exc, CourseError) or (notebooks is not None and isinstance(exc, notebooks.NotebookProblem)):
         return exc
     if "sqlite3" in sys.modules or "sqlalchemy" in sys.modules:  # a damaged or unreadable gradebook

@@ -6,7 +6,7 @@ gradebook. Variants graded in one autograde run (one "learner" each):
 - `solved`: the source notebook, answers filled in;
 - `untouched`: the release notebook as a learner first receives it;
 - `wrong-<test grade_id>`: the solved notebook with one answer cell replaced by the
-  plausible wrong answer of tests/wrong_answers/<assignment>.toml.
+  plausible wrong answer of course/trainer/wrong_answers/<assignment>.toml.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from pathlib import Path
 import nbformat
 
 from course.coursedir import generate_assignments, run_nbgrader, source_notebook
-from course.gradebook import CellScore, cell_scores
+from course.trainer.synthetic import WRONG_ANSWERS
+from support.gradebook import CellScore, cell_scores
 
 ROOT = Path(__file__).resolve().parents[1]
-WRONG_DIR = Path(__file__).with_name("wrong_answers")
+WRONG_DIR = WRONG_ANSWERS
 
 
 @dataclass

@@ -19,7 +19,7 @@ from harness import grade_variants
 from nbclient import NotebookClient
 
 from course.coursedir import source_notebook
-from course.release import release
+from course.trainer.release import release
 
 pytestmark = pytest.mark.assignment
 
@@ -57,8 +57,8 @@ def test_untouched_release_scores_zero(graded):
 def test_every_exercise_has_a_wrong_answer(graded):
     missing = sorted(set(graded.test_cells()) - set(graded.wrong))
     unknown = sorted(set(graded.wrong) - set(graded.test_cells()))
-    assert not missing, f"add wrong answers for {missing} to tests/wrong_answers/{graded.assignment}.toml"
-    assert not unknown, f"tests/wrong_answers/{graded.assignment}.toml names unknown test cells {unknown}"
+    assert not missing, f"add wrong answers for {missing} to course/trainer/wrong_answers/{graded.assignment}.toml"
+    assert not unknown, f"course/trainer/wrong_answers/{graded.assignment}.toml names unknown test cells {unknown}"
 
 
 def test_each_wrong_answer_loses_points_on_its_exercise(graded):

@@ -31,9 +31,9 @@ import pytest
 from conftest import ROOT, missing_tool
 
 from course.coursedir import run_nbgrader
-from course.demo import prepare_course
-from course.gradebook import cell_scores
-from course.release import publish_to_exchange
+from course.trainer.demo import prepare_course
+from support.gradebook import cell_scores
+from course.trainer.release import publish_to_exchange
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from course import charter
+from course.learner import charter
 
 
 def complete() -> dict:

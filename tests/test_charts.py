@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course import charts  # noqa: E402
+from course.learner import charts  # noqa: E402
 
 TABLE = pd.DataFrame({"work contacts": [21, 6, 0], "private contacts": [11, 25, 3]},
                      index=["linkedin", "facebook", "x"])
@@ -54,8 +54,8 @@ def test_refuses_an_empty_table():
 
 @pytest.mark.parametrize("execution", ["autograde", "validate"])
 def test_charts_are_not_drawn_while_nbgrader_runs_the_notebook(monkeypatch, execution):
-    from course import passwords, persona
-    from course.data import load
+    from course.learner import passwords, persona
+    from course.learner.data import load
 
     plt.close("all")
     monkeypatch.setenv("NBGRADER_EXECUTION", execution)  # what nbgrader sets in the kernel

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course import check
-from course.check import AnswerError
+from course.learner import check
+from course.learner.check import AnswerError
 
 
 class AlwaysEqual:

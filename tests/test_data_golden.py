@@ -1,5 +1,5 @@
 """Every committed data file is exactly what its seeded script makes (golden files, as
-otter-grader does it): run every course/data/make_*.py in a copy of the folder and compare
+otter-grader does it): run every course/learner/data/make_*.py in a copy of the folder and compare
 bytes. To refresh after changing a script on purpose: `make data`."""
 
 import shutil
@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-DATA = ROOT / "course" / "data"
+DATA = ROOT / "course" / "learner" / "data"
 SCRIPTS = sorted(DATA.glob("make_*.py"))
+assert SCRIPTS, f"no make_*.py in {DATA}: the data sets moved? (an empty list would skip every golden check)"
 
 
 def data_files(folder: Path) -> dict[str, bytes]:

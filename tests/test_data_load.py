@@ -1,11 +1,11 @@
-"""course.data.load: a fresh DataFrame every call, parsed once per process, parsed again
+"""course.learner.data.load: a fresh DataFrame every call, parsed once per process, parsed again
 when the file changes."""
 
 import os
 
 import pytest
 
-import course.data as data
+import course.learner.data as data
 
 
 def test_each_call_returns_its_own_copy():

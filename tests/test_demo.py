@@ -12,7 +12,7 @@ import pytest
 
 from course.cli import build_parser, main
 from course.coursedir import CourseError, assignments
-from course.demo import DEFAULT_LEARNERS, DEMO_MARKER, reset_folder
+from course.trainer.demo import DEFAULT_LEARNERS, DEMO_MARKER, reset_folder
 from course.trainer.certificates import verify
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,8 +6,8 @@ from conftest import ROOT
 
 from course.cli import main
 from course.coursedir import CourseError
-from course.demo import prepare_course
-from course.release import publish_to_exchange
+from course.trainer.demo import prepare_course
+from course.trainer.release import publish_to_exchange
 
 # Each test generates and releases assignments with nbgrader.
 pytestmark = pytest.mark.slow

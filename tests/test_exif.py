@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from course import exif
+from course.learner import exif
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.cli import build_parser, main
-from course.cohort import make_learners
+from course.trainer.synthetic import make_learners
 from course.coursedir import assignments
-from course.demo import autograde_with_nbgrader, build_cohort_course
+from course.trainer.demo import autograde_with_nbgrader, build_cohort_course
 from course.trainer.export import to_csv, to_json
 from course.trainer.results import load_cohort
 from course.trainer.secret import SECRET_NAME

@@ -12,9 +12,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course.cli import main
-from course.cohort import make_learners
+from course.trainer.synthetic import make_learners
 from course.coursedir import assignments, source_notebook
-from course.demo import autograde_with_nbgrader, enrol, hand_in, prepare_course
+from course.trainer.demo import autograde_with_nbgrader, enrol, hand_in, prepare_course
 from course.trainer.feedback import feedback_path, write_feedback
 from course.trainer.results import (WITHHELD_MESSAGE, HiddenText, failure_message, load_cohort,
                                     read_answer)
@@ -28,7 +28,7 @@ HOSTILE_NAME = '<script>alert("hi")</script>'
 # Learner code that replaces the checks by a function whose error message is the
 # running cell's own source (IPython keeps it in `In`): the test cell, hidden tests included.
 LEAK_CODE = """
-from course import check as _check
+from course.learner import check as _check
 def _leak(*args, **kwargs):
     raise _check.AnswerError(In[-1])
 for _name in ("answered", "is_type", "equal", "same_items", "one_of", "has_keys", "number_close",

@@ -20,7 +20,7 @@ from course import gradebook_safety
 from course.cli import main
 from course.gradebook_safety import BACKUP_DIR, as_course_error, backup, backups
 from course.grading.command import grade
-from course.grading.sample_course import db_url_of, make_course
+from support.sample_course import db_url_of, make_course
 
 NAME = "01-one-network-one-audience"  # it has a manually graded reflection
 REFLECTION = "reflection_my_networks"

@@ -1,6 +1,6 @@
 """`course grade`: the same scores as `nbgrader autograde`, safe to kill, skips what is done.
 
-Cohorts come from course/cohort.py (solved, partly solved, wrong and empty notebooks, a
+Cohorts come from course/trainer/synthetic.py (solved, partly solved, wrong and empty notebooks, a
 late one, a corrupt one, a hostile one) for every assignment in source/.
 """
 
@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 
 from course.coursedir import assignments, run_nbgrader
 from course.grading.command import grade
-from course.grading.sample_course import copy_course, db_url_of, make_course, nbgrader_autograde, scores
+from support.sample_course import copy_course, db_url_of, make_course, nbgrader_autograde, scores
 
 NAMES = assignments(ROOT)
 

@@ -11,7 +11,7 @@ from conftest import ROOT
 
 from course.coursedir import assignments
 from course.grading.command import grade
-from course.grading.sample_course import copy_course, make_course, scores
+from support.sample_course import copy_course, make_course, scores
 
 # Starts a Dask cluster and grades a cohort on it.
 pytestmark = pytest.mark.slow

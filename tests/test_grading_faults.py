@@ -23,7 +23,7 @@ from course.coursedir import assignments
 from course.grading import logs, pool
 from course.grading.channel import LineReader, parse, send
 from course.grading.command import grade
-from course.grading.sample_course import copy_course, make_course
+from support.sample_course import copy_course, make_course
 from course.grading.notebook import values_offered
 
 NAME = assignments(ROOT)[0]

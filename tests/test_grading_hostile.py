@@ -24,10 +24,11 @@ import nbformat
 import pytest
 from conftest import ROOT, missing_tool
 
+from course.trainer.synthetic import WRONG_ANSWERS
 from course.coursedir import assignments
 from course.grading import transfer
 from course.grading.command import grade
-from course.grading.sample_course import scores
+from support.sample_course import scores
 from course.grading.sandbox import LEARNER_UID_BASE, worker_slot
 
 # Grades a whole batch of hostile submissions in the sandbox.
@@ -62,7 +63,7 @@ class Cohort:
     def __init__(self, course: Path, server_port: int):
         self.course = course
         self.source = nbformat.read(ROOT / "source" / NAME / f"{NAME}.ipynb", as_version=4)
-        wrong = tomllib.loads((ROOT / "tests" / "wrong_answers" / f"{NAME}.toml").read_text(encoding="utf-8"))
+        wrong = tomllib.loads((WRONG_ANSWERS / f"{NAME}.toml").read_text(encoding="utf-8"))
         self.test_id, first = next(iter(wrong.items()))
         self.answer_id, self.wrong_code = first["answer_cell"], first["code"]
         self.answer_name = next(n.targets[0].id for n in ast.parse(self.wrong_code).body if isinstance(n, ast.Assign))
@@ -110,7 +111,7 @@ def build(cohort: Cohort, course: Path) -> None:
         f"class Text(str):\n    def __eq__(self, other): return True\n    __hash__ = str.__hash__\n"
         f"{c.answer_name} = Text('anything')"))
     c.add("patch_check", _insert_after_setup(c.blank(), (
-        "import builtins, sys\nimport course.check as _c\n"
+        "import builtins, sys\nimport course.learner.check as _c\n"
         "for _n in dir(_c):\n    if not _n.startswith('_') and callable(getattr(_c, _n)):\n"
         "        setattr(_c, _n, lambda *a, **k: None)\n"
         "class _Any:\n    def __getattr__(self, n): return lambda *a, **k: None\n"

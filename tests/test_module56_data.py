@@ -6,7 +6,8 @@ import random
 
 import pandas as pd
 
-from course.data import load, make_consent, make_photos, make_pii_posts, make_worklog
+from course.learner.data import load
+from course.learner.data import make_consent, make_photos, make_pii_posts, make_worklog
 
 
 def as_strings(rows: list[dict]) -> list[dict]:

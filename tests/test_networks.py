@@ -2,8 +2,8 @@
 
 import pytest
 
-from course import networks
-from course.data import load
+from course.learner import networks
+from course.learner.data import load
 
 
 def test_every_network_has_its_facts_filled_in():

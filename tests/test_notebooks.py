@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-from course import notebooks
+from course.trainer import notebooks
 
 SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))
 

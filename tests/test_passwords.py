@@ -1,4 +1,4 @@
-"""course.passwords: seeded generators, SHA-1 fingerprints, the breached list, the entropy chart."""
+"""course.learner.passwords: seeded generators, SHA-1 fingerprints, the breached list, the entropy chart."""
 
 import hashlib
 import math
@@ -6,8 +6,8 @@ import random
 
 import pandas as pd
 
-from course import passwords
-from course.data import make_breached
+from course.learner import passwords
+from course.learner.data import make_breached
 
 
 def test_generated_password_has_the_length_and_alphabet_asked_for():

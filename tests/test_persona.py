@@ -1,10 +1,10 @@
-"""course.persona: the tone timeline draws every post, where the data says."""
+"""course.learner.persona: the tone timeline draws every post, where the data says."""
 
 import pandas as pd
 import pytest
 
-from course import persona
-from course.data import load
+from course.learner import persona
+from course.learner.data import load
 
 
 def _points(fig):

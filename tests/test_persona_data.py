@@ -3,7 +3,8 @@ the exercises are built on."""
 
 import random
 
-from course.data import load, make_accounts, make_breached, make_persona
+from course.learner.data import load
+from course.learner.data import make_accounts, make_breached, make_persona
 
 
 def _rows(name):

@@ -5,8 +5,8 @@ import re
 import pandas as pd
 import pytest
 
-from course import personal_data
-from course.personal_data import DetectorError
+from course.learner import personal_data
+from course.learner.personal_data import DetectorError
 
 POSTS = pd.DataFrame({
     "post_id": ["P1", "P2", "P3", "P4"],
@@ -165,7 +165,7 @@ def test_boarding_pass_barcode_text_ignores_look_alikes(text):
 def test_ready_made_clues_work_on_the_course_posts():
     """On module 5's labelled posts the ready-made clues find every case and raise no
     false alarm, so what the exercise grades is the learner's choice for the other kinds."""
-    from course.data import load
+    from course.learner.data import load
 
     ready_made = {
         "phone": [personal_data.FRENCH_PHONE_NUMBER],

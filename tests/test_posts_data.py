@@ -2,7 +2,8 @@
 
 import random
 
-from course.data import load, make_posts
+from course.learner.data import load
+from course.learner.data import make_posts
 
 WORK_TOPICS = {"industry_news", "company_news", "job_offer"}
 PRIVATE_TOPICS = {"family", "friends_life", "hobby", "opinion"}

@@ -13,9 +13,9 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.cli import main
-from course.cohort import make_learners, wrong_answers
+from course.trainer.synthetic import make_learners, wrong_answers
 from course.coursedir import assignments
-from course.demo import autograde_with_nbgrader, build_cohort_course
+from course.trainer.demo import autograde_with_nbgrader, build_cohort_course
 from course.trainer.report import write_report
 from course.trainer.results import load_cohort, read_answer
 
@@ -111,7 +111,7 @@ def test_the_hardest_exercise_is_named_before_anything_else(course):
 
 @graded_cohort
 def test_wrong_answers_are_the_ones_learners_gave(course):
-    # course.cohort records which learners got the plausible wrong answer of each exercise;
+    # course.trainer.synthetic records which learners got the plausible wrong answer of each exercise;
     # the report must count exactly those (the ones written as a plain value).
     graded = [ln for ln in course["learners"] if ln.kind != "corrupt"]
     checked = 0

@@ -8,9 +8,9 @@ matplotlib.use("Agg")
 import ipywidgets as widgets  # noqa: E402
 import pytest  # noqa: E402
 
-from course.simulator import (PrivacySimulator, VisibilityChart, build_simulator, render,  # noqa: E402
+from course.learner.simulator import (PrivacySimulator, VisibilityChart, build_simulator, render,  # noqa: E402
                               settings_from_controls)
-from course.visibility import NETWORK_NAMES, who_can_see  # noqa: E402
+from course.learner.visibility import NETWORK_NAMES, who_can_see  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

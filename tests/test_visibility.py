@@ -4,8 +4,8 @@ so that every expected answer can be read off the table below."""
 import pandas as pd
 import pytest
 
-from course import visibility as v
-from course.visibility import ContactBook, SettingsError, who_can_see
+from course.learner import visibility as v
+from course.learner.visibility import ContactBook, SettingsError, who_can_see
 
 COLUMNS = ["contact_id", "name", "group", "employer", "facebook", "instagram", "linkedin",
            "x", "tiktok", "whatsapp", "facebook_list", "friend_count"]

@@ -28,17 +28,17 @@ def warm_shell(shell, run_cell) -> None:
 
 def warm_imports() -> None:
     """Import what notebooks import, once, so that no learner process pays for it: every
-    module of the course package (course code, never learner code) and the widget library."""
+    module of course.learner (the one subpackage notebooks import: course code, never
+    learner code) and the widget library."""
     import importlib
     import pkgutil
 
-    import course
+    import course.learner
 
-    skip = ("course.grading", "course.cli", "course.__main__", "course.demo", "course.trainer", "course.release",
-            "course.cohort", "course.gradebook", "course.notebooks", "course.authoring")
     # Also what the notebooks import lazily (found by comparing sys.modules after running each).
     lazy = ["ipywidgets", "PIL.Image", "PIL.ImageOps", "PIL.TiffImagePlugin", "pandas.core.methods.to_dict"]
-    names = lazy + [m.name for m in pkgutil.walk_packages(course.__path__, "course.") if not m.name.startswith(skip)]
+    names = lazy + [m.name for m in pkgutil.walk_packages(course.learner.__path__, "course.learner.")
+                    if not m.name.startswith("course.learner.data.make_")]  # the data sets' makers
     for name in names:
         try:
             importlib.import_module(name)
@@ -46,13 +46,13 @@ def warm_imports() -> None:
             pass  # a module that does not import on this machine is not needed to start
     # Every data set parsed once here: learner, base and test processes then copy it.
     try:
-        from course.data import available, load
+        from course.learner.data import available, load
 
         for name in available():
             load(name)
     except Exception:
         pass
-    # No warm-up figure: charts are not drawn while grading (course.charts), and a figure
+    # No warm-up figure: charts are not drawn while grading (course.learner.charts), and a figure
     # drawn here would make every fork copy a bigger process.
 
 

@@ -2,7 +2,7 @@
 
 nbgrader's own feedback renders the graded notebook, hidden tests included. Here a page
 shows, for each exercise, the result, the points, and the plain-language message of the
-check that failed (the `AnswerError` message from course.check); the source of test
+check that failed (the `AnswerError` message from course.learner.check); the source of test
 cells is never read into a page.
 """
 

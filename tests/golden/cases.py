@@ -17,15 +17,15 @@ matplotlib.use("Agg")
 
 from traitlets.config import Config  # noqa: E402
 
-from course import charter  # noqa: E402
+from course.learner import charter  # noqa: E402
 from course.config import Course, Settings  # noqa: E402
-from course.simulator import PrivacySimulator, render  # noqa: E402
+from course.learner.simulator import PrivacySimulator, render  # noqa: E402
 from course.trainer.certificates import certificate_data, certificate_hash  # noqa: E402
 from course.trainer.certificates import render as render_certificate  # noqa: E402
 from course.trainer.feedback import feedback_page  # noqa: E402
 from course.trainer.report import cohort_statistics, report_html  # noqa: E402
 from course.trainer.results import Answer, Cohort, Exercise, Learner, Module, Submission  # noqa: E402
-from course.visibility import ContactBook, alex_contacts  # noqa: E402
+from course.learner.visibility import ContactBook, alex_contacts  # noqa: E402
 
 FOLDER = Path(__file__).resolve().parent
 HOSTILE = "<script>alert(1)</script> \"&'"

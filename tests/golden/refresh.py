@@ -8,7 +8,7 @@ trainers will see.
 
 from __future__ import annotations
 
-from .cases import FOLDER, render_all
+from course.cases import FOLDER, render_all
 
 
 def refresh() -> list[str]:

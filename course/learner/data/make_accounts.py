@@ -2,7 +2,7 @@
 as a security audit would list them (module 4).
 
 Service names are generic or invented; nothing describes a real person or a real account.
-Seeded, so the file is the same on every run: `python course/data/make_accounts.py`.
+Seeded, so the file is the same on every run: `python course/learner/data/make_accounts.py`.
 
 Columns
 - service: the site or app.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261123
 OUT = Path(__file__).with_name("accounts.csv")

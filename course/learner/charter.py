@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from .templates import render
+from ..templates import render
 
 NETWORKS = ("LinkedIn", "Facebook", "Instagram", "X", "TikTok", "WhatsApp")
 AUDIENCES = ("work", "private", "not used")

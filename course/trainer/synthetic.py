@@ -1,7 +1,7 @@
 """Synthetic cohorts of learners' submissions, for the demo, the benchmarks and the tests.
 
 A learner's notebook is built from the solved source notebook: each exercise is kept
-right, answered with the plausible wrong answer of tests/wrong_answers/<assignment>.toml,
+right, answered with the plausible wrong answer of course/trainer/wrong_answers/<assignment>.toml,
 or left as the release template. A few learners are special cases a real cohort has:
 an empty (untouched) notebook, a late submission, a corrupt file, a hostile submission.
 Names are invented; seeded, so a cohort is the same on every run.
@@ -18,7 +18,11 @@ from pathlib import Path
 
 import nbformat
 
-from .coursedir import source_notebook
+from ..coursedir import source_notebook
+
+# Each exercise's plausible wrong answers: course content, written with the module. The
+# demo's learners hand them in; the tests use them to prove every check can fail.
+WRONG_ANSWERS = Path(__file__).with_name("wrong_answers")
 
 FIRST = ["Alma", "Basile", "Capucine", "Dorian", "Elsa", "Fares", "Gaia", "Hector", "Ilona", "Jonas",
          "Kenza", "Lenny", "Maelys", "Nils", "Oceane", "Pablo", "Quitterie", "Romeo", "Selma", "Tiago",
@@ -46,7 +50,7 @@ class Learner:
 
 
 def wrong_answers(root: Path, assignment: str) -> dict[str, dict]:
-    path = root / "tests" / "wrong_answers" / f"{assignment}.toml"
+    path = WRONG_ANSWERS / f"{assignment}.toml"
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 

@@ -2,7 +2,7 @@
 
 The pictures are drawn shapes (no camera, no real person or place in them). The GPS
 positions are public places in Lyon and Lisbon, not anybody's home. Seeded, so the
-files are the same on every run: `python course/data/make_photos.py` (writes photos/).
+files are the same on every run: `python course/learner/data/make_photos.py` (writes photos/).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from course.exif import DATETIME, MODEL, add_gps
+from course.learner.exif import DATETIME, MODEL, add_gps
 
 SEED = 20261106
 OUT = Path(__file__).with_name("photos")

@@ -3,7 +3,7 @@ Logistics: see make_contacts.py) is thinking of publishing this month.
 
 All invented. Each topic has a few candidate texts; the seeded draw picks some of them
 and shuffles their order, so the file is the same on every run:
-`python course/data/make_posts.py`.
+`python course/learner/data/make_posts.py`.
 
 Columns
 - post_id: 1, 2, ... in the order Alex drafted them.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261123
 OUT = Path(__file__).with_name("posts.csv")

@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 from . import notebooks
-from .config import gradebook_url
-from .coursedir import CourseError, assignments, generate_assignments, run_nbgrader, source_notebook
+from ..config import gradebook_url
+from ..coursedir import CourseError, assignments, generate_assignments, run_nbgrader, source_notebook
 
 
 def validate_sources(root: Path, names: list[str]) -> list[str]:

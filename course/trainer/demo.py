@@ -1,7 +1,7 @@
 """`course demo`: the whole trainer workflow on a synthetic cohort, in a folder of its own.
 
 In a fresh course folder (default ./demo/, git-ignored): release every module with
-nbgrader into the demo's own gradebook, enrol a synthetic cohort (course.cohort), hand
+nbgrader into the demo's own gradebook, enrol a synthetic cohort (course.trainer.synthetic), hand
 in its notebooks, grade them, then write feedback, exports, the report and certificates,
 and say where each result is. A second run wipes the demo folder and starts again; it
 never touches the course's own gradebook, release/ or autograded/.
@@ -19,19 +19,19 @@ from typing import Callable
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import cohort as synthetic
-from .config import Settings, gradebook_url, load
-from .coursedir import (CONFIG_NAME, CourseError, assignments, find_root, generate_assignments, resolve_assignments,
+from . import synthetic as synthetic
+from ..config import Settings, gradebook_url, load
+from ..coursedir import (CONFIG_NAME, CourseError, assignments, find_root, generate_assignments, resolve_assignments,
                         run_nbgrader, source_notebook)
-from .trainer.certificates import write_certificates
-from .trainer.export import write_export
-from .trainer.feedback import write_feedback
-from .trainer.report import write_report
-from .trainer.results import load_cohort
+from .certificates import write_certificates
+from .export import write_export
+from .feedback import write_feedback
+from .report import write_report
+from .results import load_cohort
 
 DEMO_MARKER = ".course-demo"
 DEFAULT_LEARNERS = 30
-MIN_LEARNERS = 6  # the four special cases of course.cohort, plus two ordinary learners
+MIN_LEARNERS = 6  # the four special cases of course.trainer.synthetic, plus two ordinary learners
 DAYS_BETWEEN_DEADLINES = 7
 
 
@@ -85,7 +85,7 @@ def enrol(settings: Settings, learners: list[synthetic.Learner]) -> None:
 
 def hand_in(root: Path, settings: Settings, names: list[str], learners: list[synthetic.Learner],
             seed: int) -> None:
-    """Every learner's notebook for every module, in submitted/ (see course.cohort)."""
+    """Every learner's notebook for every module, in submitted/ (see course.trainer.synthetic)."""
     for index, name in enumerate(names):
         synthetic.write_submissions(root, settings.root, name, learners, deadline(index), seed)
 
@@ -121,7 +121,7 @@ def fast_grader() -> Callable[[Path, list[str]], object] | None:
     """`course grade` (course.grading: fast, sandboxed, same gradebook and autograded/
     notebooks as nbgrader) as a function of (course folder, assignments), if installed."""
     try:
-        from .grading.command import grade
+        from ..grading.command import grade
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("course.grading"):
             raise
@@ -243,7 +243,7 @@ def run_demo(root: Path, dest: Path, n_learners: int = DEFAULT_LEARNERS, seed: i
 def print_summary(outcome: dict, console, root: Path) -> None:
     from rich.table import Table
 
-    from .trainer.report import cohort_statistics
+    from .report import cohort_statistics
 
     dest: Path = outcome["dest"]
     rel = (lambda p: p.relative_to(root) if p.is_relative_to(root) else p)

@@ -7,8 +7,8 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from .coursedir import find_root
-from .gradebook_safety import BACKUP_DIR, backup, backups, check_readable, restore, shown_url, sqlite_path
+from ..coursedir import find_root
+from ..gradebook_safety import BACKUP_DIR, backup, backups, check_readable, restore, shown_url, sqlite_path
 
 
 def add_parser(subparsers) -> None:
@@ -28,7 +28,7 @@ def add_parser(subparsers) -> None:
 
 
 def cmd_gradebook(args: argparse.Namespace) -> int:
-    from .config import load
+    from ..config import load
 
     settings = load(find_root())
     db_url = settings.db_url

@@ -3,7 +3,7 @@ breach list holds ("123456", "password", "azerty", "soleil"...).
 
 Only fingerprints are stored, as a real breach-checking service would compare them;
 the words below are generic, none belongs to a real person.
-Deterministic: `python course/data/make_breached.py`.
+Deterministic: `python course/learner/data/make_breached.py`.
 
 Columns
 - sha1: the SHA-1 fingerprint (40 lower-case hexadecimal characters) of a common password.

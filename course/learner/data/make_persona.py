@@ -4,7 +4,7 @@ persona, posted on five networks, and Alex's professional profile (module 3).
 Alex, the companies and every post are invented; nothing describes a real person. A few
 inconsistencies are planted on purpose (the profile's job title, availability and one claim
 are each contradicted by a post), as well as posts whose tone clashes with the profile.
-Seeded, so the files are the same on every run: `python course/data/make_persona.py`.
+Seeded, so the files are the same on every run: `python course/learner/data/make_persona.py`.
 
 persona_posts.csv columns
 - post_id: P01, P02... in date order.
@@ -27,7 +27,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261124
 HERE = Path(__file__).parent

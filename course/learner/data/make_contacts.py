@@ -1,7 +1,7 @@
 """Make contacts.csv: the synthetic contact network of Alex Martin, the course's learner persona.
 
 Every name is invented from the short lists below; nothing describes a real person.
-Seeded, so the file is the same on every run: `python course/data/make_contacts.py`.
+Seeded, so the file is the same on every run: `python course/learner/data/make_contacts.py`.
 
 Columns
 - contact_id, name: invented.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261122
 OUT = Path(__file__).with_name("contacts.csv")

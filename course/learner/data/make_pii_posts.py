@@ -1,7 +1,7 @@
 """Make the labelled synthetic posts of module 5 (oversharing and confidentiality).
 
 Three files, all invented (names, numbers, handles; phone numbers, IBANs and booking
-references are random and belong to nobody). Seeded: `python course/data/make_pii_posts.py`.
+references are random and belong to nobody). Seeded: `python course/learner/data/make_pii_posts.py`.
 
 pii_posts.csv: posts, some of which reveal personal data, labelled by kind.
 - post_id, text
@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261105
 HERE = Path(__file__).parent

@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .templates import render as render_template
+from ..templates import render as render_template
 from .visibility import (FACEBOOK_LISTS, GROUPS, NETWORK_NAMES, ContactBook, SettingsError,
                          Visibility, alex_contacts, explain, who_can_see)
 

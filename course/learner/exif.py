@@ -25,7 +25,7 @@ JPEG_QUALITY = 85
 
 def photos_folder() -> Path:
     """The folder of the course's sample photos."""
-    return Path(str(resources.files("course.data") / "photos"))
+    return Path(str(resources.files("course.learner.data") / "photos"))
 
 
 def sample_photos() -> list[Path]:

@@ -1,4 +1,4 @@
-"""Throwaway course folders holding a synthetic cohort (course/cohort.py), graded both by
+"""Throwaway course folders holding a synthetic cohort (course/trainer/synthetic.py), graded both by
 plain nbgrader and by `course grade`: shared by the grading tests and the benchmark."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .. import cohort
-from ..config import gradebook_url
-from ..coursedir import CourseError, assignments, run_nbgrader
-from ..gradebook import cell_scores
+from course.trainer import synthetic as cohort
+from course.config import gradebook_url
+from course.coursedir import CourseError, assignments, run_nbgrader
+from support.gradebook import cell_scores
 
 
 def make_course(root: Path, folder: Path, learners: int, extra_config: str = "",

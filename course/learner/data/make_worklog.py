@@ -2,7 +2,7 @@
 
 Module 6 measures how many were sent outside working hours (before 8:00, from 19:00, or
 at the weekend) and how that share moves week by week: a project deadline in weeks 4
-and 5 pushes it up. Seeded: `python course/data/make_worklog.py`.
+and 5 pushes it up. Seeded: `python course/learner/data/make_worklog.py`.
 
 Columns
 - message_id
@@ -17,7 +17,7 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from course.data import write_csv
+from course.learner.data import write_csv
 
 SEED = 20261107
 OUT = Path(__file__).with_name("worklog.csv")

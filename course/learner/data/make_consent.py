@@ -8,7 +8,7 @@ consents.csv: the written consents Alex collected, one per person and photo
 
 Written out by hand rather than drawn at random, so that each teaching case is there:
 a person who agreed for one photo but not for another, a client with no consent at all,
-a photo where everyone agreed. `python course/data/make_consent.py`.
+a photo where everyone agreed. `python course/learner/data/make_consent.py`.
 """
 
 from __future__ import annotations
