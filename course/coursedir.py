@@ -66,6 +66,16 @@ def resolve_assignments(root: Path, names: list[str] | None) -> list[str]:
     return out
 
 
+def copy_sources(root: Path, names: list[str], dest: Path) -> Path:
+    """A throwaway course at `dest` with source/<name> of each of `names` copied from the
+    course at `root` (notebook checkpoints and caches left out): where nbgrader generates
+    or grades without touching the course itself. Returns `dest`."""
+    for name in names:
+        shutil.copytree(Path(root) / "source" / name, Path(dest) / "source" / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return Path(dest)
+
+
 def nbgrader_executable() -> list[str]:
     return [sys.executable, "-m", "nbgrader"]
 

@@ -11,14 +11,13 @@ gradebook. Variants graded in one autograde run (one "learner" each):
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-from course.coursedir import generate_assignments, run_nbgrader, source_notebook
+from course.coursedir import copy_sources, generate_assignments, run_nbgrader, source_notebook
 from course.trainer.synthetic import WRONG_ANSWERS
 from support.gradebook import CellScore, cell_scores
 
@@ -63,7 +62,7 @@ class GradedVariants:
 
 def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
     course = workdir / "course"
-    shutil.copytree(ROOT / "source" / assignment, course / "source" / assignment)
+    copy_sources(ROOT, [assignment], course)
     db_url = f"sqlite:///{course / 'gradebook.db'}"
     generate_assignments([assignment], course, ROOT, db_url=db_url)
 

@@ -3,13 +3,12 @@ this process) does what the `nbgrader generate_assignment` command does."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from conftest import ROOT
 from nbgrader.api import Gradebook
 
-from course.coursedir import CourseError, assignments, generate_assignments, run_nbgrader
+from course.coursedir import CourseError, assignments, copy_sources, generate_assignments, run_nbgrader
 
 
 def _gradebook_rows(db_url: str, name: str) -> dict:
@@ -33,7 +32,7 @@ def test_generate_assignments_matches_the_nbgrader_command(tmp_path):
     name = assignments(ROOT)[0]
     by_command, in_process = tmp_path / "command", tmp_path / "in-process"
     for course in (by_command, in_process):
-        shutil.copytree(ROOT / "source" / name, course / "source" / name)
+        copy_sources(ROOT, [name], course)
     run_nbgrader(["generate_assignment", name, "--force"], by_command, ROOT,
                  db_url=f"sqlite:///{by_command / 'gradebook.db'}")
     generate_assignments([name], in_process, ROOT, db_url=f"sqlite:///{in_process / 'gradebook.db'}")

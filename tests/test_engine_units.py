@@ -184,3 +184,17 @@ def test_a_test_cell_error_keeps_the_message_not_the_hidden_code(course, gb, tmp
 def test_each_way_a_run_can_end_has_its_reason(course, gb, tmp_path, result, code):
     p = _prepared(course, gb, tmp_path)
     assert [n.code for n in apply_result(p, result)] == [code]
+
+
+# course.cells: one place decides what a cell is and where graded cells stand.
+
+def test_cell_kinds_and_order(course):
+    from course import cells
+
+    nb = solved(course)
+    kinds = {grade_id(c): (cells.is_test(c), cells.is_answer(c), cells.is_setup(c), cells.is_plain(c))
+             for c in nb.cells}
+    assert kinds == {None: (False, False, False, True), "setup": (False, False, True, True),
+                     "answer_a": (False, True, False, False), "test_a": (True, False, False, False),
+                     "reflection": (False, True, False, False)}
+    assert cells.in_notebook_order(nb, ["reflection", "gone", "setup"]) == ["setup", "reflection", "gone"]

@@ -14,7 +14,6 @@ import builtins
 import json
 import os
 import re
-import shutil
 import socket
 import threading
 import tomllib
@@ -25,7 +24,7 @@ import pytest
 from conftest import ROOT, missing_tool
 
 from course.trainer.synthetic import WRONG_ANSWERS
-from course.coursedir import assignments
+from course.coursedir import assignments, copy_sources
 from course.grading import transfer
 from course.grading.command import grade
 from support.sample_course import scores
@@ -252,8 +251,7 @@ def graded(tmp_path_factory):
         # Without the sandbox the snooping learner really would write into this checkout.
         missing_tool("bubblewrap is not installed: apt-get install bubblewrap (the hostile suite needs the sandbox).")
     course = tmp_path_factory.mktemp("hostile") / "course"
-    (course / "source").mkdir(parents=True)
-    shutil.copytree(ROOT / "source" / NAME, course / "source" / NAME)
+    copy_sources(ROOT, [NAME], course)
     config = (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
     (course / "nbgrader_config.py").write_text(config + f"\nc.ExecutePreprocessor.timeout = {TIMEOUT}\n")
     server = socket.socket()

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import tempfile
 import time
 from collections import Counter, deque
 from pathlib import Path
 
-from ..coursedir import CourseError, find_root, generate_assignments, resolve_assignments, source_notebook
+from ..coursedir import CourseError, copy_sources, find_root, generate_assignments, resolve_assignments, source_notebook
 from ..gradebook_safety import backup, check_readable
 from . import sandbox
 from .pool import DaskPool, LocalPool, WorkerUnavailable
@@ -71,9 +70,7 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
     source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
     writer.rollback()
     with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
-        course = Path(tmp)
-        shutil.copytree(settings.root / "source" / assignment, course / "source" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        course = copy_sources(settings.root, [assignment], Path(tmp))
         generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
     writer.rollback()  # see what nbgrader wrote
 

@@ -289,7 +289,6 @@ class DaskPool:
 
         self.pending = as_completed([], with_results=False)
         self.keys: dict = {}
-        self.count = 0
 
     def start(self) -> dict:
         return {"bwrap": bool(sandbox.bwrap_path()), "uid_drop": os.geteuid() == 0, "dask": True}
@@ -299,7 +298,6 @@ class DaskPool:
                                     key=f"course-grade-{job['id']}-{time.monotonic_ns()}")
         self.keys[future.key] = key
         self.pending.add(future)
-        self.count += 1
 
     def next_result(self):
         future = next(self.pending)

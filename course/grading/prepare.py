@@ -24,6 +24,7 @@ from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, DeduplicateIds
 
 from ..config import Settings
 from ..nbgrader_adapter import FastCheckCellMetadata, SharedOverwriteCells, per_gradebook, without_hidden_tests
+from .. import cells as cell_kinds
 from . import transfer
 
 # Changing how grading works changes this, so that earlier grades are not reused.
@@ -75,12 +76,8 @@ class Prepared:
 
 
 def _kind(cell) -> str:
-    meta = cell.metadata.get("nbgrader", {})
-    if meta.get("grade") and not meta.get("solution"):
-        return "test"
-    if meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
-        return "locked"
-    return "answer"
+    """The worker's name for a code cell's role: a test, locked course code, or learner code."""
+    return "test" if cell_kinds.is_test(cell) else "locked" if cell_kinds.is_setup(cell) else "answer"
 
 
 def _job_cells(p: PreparedNotebook) -> list[dict]:
@@ -165,10 +162,7 @@ def source_order(settings: Settings, assignment: str, notebook: str, gb_names: l
     """grade_ids of the source notebook in notebook order (the gradebook keeps no order)."""
     path = settings.root / "source" / assignment / f"{notebook}.ipynb"
     try:
-        nb = nbformat.read(str(path), as_version=4)
-        order = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-                 if c.metadata.get("nbgrader", {}).get("grade_id") in set(gb_names)]
-        return order + [n for n in gb_names if n not in order]
+        return cell_kinds.in_notebook_order(nbformat.read(str(path), as_version=4), gb_names)
     except Exception:
         return gb_names
 

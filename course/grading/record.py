@@ -26,6 +26,7 @@ from sqlalchemy.exc import SAWarning
 from nbgrader.api import Grade, Gradebook, MissingEntry
 from nbgrader.preprocessors import IgnorePattern, LimitOutput
 
+from .. import cells as cell_kinds
 from ..config import Settings
 from ..coursedir import tool_env
 from ..nbgrader_adapter import (SharedAssignLatePenalties, SharedSaveAutoGrades, defer_commits, named_rows,
@@ -105,11 +106,6 @@ def _clean_outputs(raw: list) -> list:
     return outputs
 
 
-def _is_test(cell) -> bool:
-    meta = cell.metadata.get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
-
-
 def apply_result(p: PreparedNotebook, result: dict) -> list[Problem]:
     """Put the worker's outputs in the notebook, as nbclient would; return what happened."""
     notes = []
@@ -123,7 +119,7 @@ def apply_result(p: PreparedNotebook, result: dict) -> list[Problem]:
         for out in cell.outputs:
             if out.output_type == "execute_result":
                 out.execution_count = count
-        if _is_test(cell):
+        if cell_kinds.is_test(cell):
             # The traceback of a test would show hidden test code: keep the learner's message only.
             for out in cell.outputs:
                 if out.output_type == "error":

@@ -19,10 +19,10 @@ from typing import Callable
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from . import synthetic as synthetic
 from ..config import Settings, gradebook_url, load
-from ..coursedir import (CONFIG_NAME, CourseError, assignments, find_root, generate_assignments, resolve_assignments,
-                        run_nbgrader, source_notebook)
+from ..coursedir import (CONFIG_NAME, CourseError, assignments, copy_sources, find_root, generate_assignments,
+                         resolve_assignments, run_nbgrader, source_notebook)
+from . import synthetic
 from .certificates import write_certificates
 from .export import write_export
 from .feedback import write_feedback
@@ -60,9 +60,7 @@ def prepare_course(root: Path, course_dir: Path, names: list[str],
     nbgrader configuration pointed at a gradebook inside it, and every module released
     (nbgrader generate_assignment, which also records the module in the gradebook)."""
     course_dir.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copytree(root / "source" / name, course_dir / "source" / name,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    copy_sources(root, names, course_dir)
     db_url = gradebook_url(course_dir)
     config = (root / CONFIG_NAME).read_text(encoding="utf-8")
     # Whatever gradebook the course uses (maybe a company PostgreSQL), this copy uses its own.
@@ -117,28 +115,13 @@ def _in_gradebook(gb: Gradebook, assignment: str, learner: str) -> bool:
     return True
 
 
-def fast_grader() -> Callable[[Path, list[str]], object] | None:
-    """`course grade` (course.grading: fast, sandboxed, same gradebook and autograded/
-    notebooks as nbgrader) as a function of (course folder, assignments), if installed."""
-    try:
-        from ..grading.command import grade
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("course.grading"):
-            raise
-        return None
-    return lambda course_dir, names: grade(course_dir, list(names), progress=False)
-
-
 def grade_assignments(course_dir: Path, names: list[str]) -> str:
-    """Grade every submission of each assignment into the gradebook and autograded/, with
-    one pool of warm workers for them all. Returns the name of the grader used."""
-    grader = fast_grader()
-    if grader is not None:
-        grader(course_dir, names)
-        return "course grade"
-    for name in names:
-        autograde_with_nbgrader(course_dir, name)
-    return "nbgrader autograde"
+    """Grade every submission of each assignment into the gradebook and autograded/ with
+    `course grade` (one pool of warm workers for them all). Returns the grader's name."""
+    from ..grading.command import grade
+
+    grade(course_dir, list(names), progress=False)
+    return "course grade"
 
 
 def ungradable(course_dir: Path, assignment: str, notebook: str) -> list[str]:

@@ -15,6 +15,8 @@ from typing import Any
 
 import nbformat
 
+from .. import cells as cell_kinds
+
 # Cell metadata worth keeping; everything else (collapsed, scrolled, execution, ...)
 # is added by the front end and only makes diffs noisy.
 KEPT_CELL_METADATA = ("nbgrader", "tags", "editable", "deletable", "slideshow")
@@ -79,8 +81,7 @@ def clean_file(path: Path, check_only: bool = False) -> bool:
 
 def grade_cells(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
     """The nbgrader metadata of every graded cell, in notebook order."""
-    return [dict(c.metadata["nbgrader"], cell_type=c.cell_type) for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade")]
+    return [dict(c.metadata["nbgrader"], cell_type=c.cell_type) for c in nb.cells if cell_kinds.is_graded(c)]
 
 
 def validate_notebook(nb: nbformat.NotebookNode, where: str) -> list[str]:
@@ -116,7 +117,7 @@ def validate_notebook(nb: nbformat.NotebookNode, where: str) -> list[str]:
         if meta.get("solution") and cell.cell_type == "code":
             if not (_SOLUTION.search(src) and _END_SOLUTION.search(src)):
                 problems.append(f"{label}: answer cell {gid!r} needs ### BEGIN SOLUTION / ### END SOLUTION.")
-        if meta.get("grade") and not meta.get("solution") and cell.cell_type == "code":
+        if cell_kinds.is_test(cell):
             if not meta.get("locked"):
                 problems.append(f"{label}: test cell {gid!r} must be locked (read-only).")
             if bool(_HIDDEN.search(src)) != bool(_END_HIDDEN.search(src)):
@@ -124,7 +125,7 @@ def validate_notebook(nb: nbformat.NotebookNode, where: str) -> list[str]:
             last = [ln for ln in src.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
             if last and re.match(r"^\s*[-+]?\d", last[-1]):
                 problems.append(f"{label}: test cell {gid!r} ends with a number, which nbgrader reads as partial credit.")
-        if not meta.get("grade") and not meta.get("solution") and _HIDDEN.search(src):
+        if cell_kinds.is_plain(cell) and _HIDDEN.search(src):
             problems.append(f"{label}: hidden tests in cell {gid!r}, which is not a graded test cell.")
     if graded == 0:
         problems.append(f"{where}: no graded cell at all.")

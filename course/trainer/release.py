@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import notebooks
 from ..config import gradebook_url
-from ..coursedir import CourseError, assignments, generate_assignments, run_nbgrader, source_notebook
+from ..coursedir import CourseError, assignments, copy_sources, generate_assignments, run_nbgrader, source_notebook
 
 
 def validate_sources(root: Path, names: list[str]) -> list[str]:
@@ -29,9 +29,7 @@ def generate(root: Path, names: list[str], out_dir: Path) -> None:
     """Write the learner version of each assignment to out_dir/<name>/."""
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         tmp = Path(tmp)
-        for name in names:
-            shutil.copytree(root / "source" / name, tmp / "source" / name,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        copy_sources(root, names, tmp)
         generate_assignments(names, tmp, root, db_url=gradebook_url(tmp))
         for name in names:
             target = out_dir / name

@@ -24,6 +24,7 @@ from typing import Iterable
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
+from .. import cells as cell_kinds
 from ..config import Course, Settings, load
 from ..coursedir import CourseError
 from ..gradebook_safety import check_readable, sqlite_path
@@ -253,9 +254,7 @@ def failure_message(outputs: list) -> str | None:
 def _graded_cells_in_order(source_nb: nbformat.NotebookNode | None, grade_ids: set[str]) -> list[str]:
     if source_nb is None:
         return sorted(grade_ids)
-    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in source_nb.cells]
-    known = [g for g in order if g in grade_ids]
-    return known + sorted(grade_ids - set(known))
+    return cell_kinds.in_notebook_order(source_nb, sorted(grade_ids))
 
 
 def _titles_and_answers(source_nb: nbformat.NotebookNode | None, solution_cells: set[str]) -> tuple[dict, dict]:
@@ -267,9 +266,8 @@ def _titles_and_answers(source_nb: nbformat.NotebookNode | None, solution_cells:
         return titles, answer_of
     last_markdown, last_answer = "", None
     for cell in source_nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        gid = meta.get("grade_id")
-        if cell.cell_type == "markdown" and not meta.get("grade") and not meta.get("solution"):
+        gid = cell_kinds.grade_id(cell)
+        if cell.cell_type == "markdown" and cell_kinds.is_plain(cell):
             # The nearest heading names the exercise best ("### Exercise 2: ..."); a cell
             # without one is still better than nothing.
             headings = [ln for ln in cell.source.splitlines() if ln.lstrip().startswith("#")]
@@ -281,9 +279,9 @@ def _titles_and_answers(source_nb: nbformat.NotebookNode | None, solution_cells:
         if gid in solution_cells and cell.cell_type == "code":
             last_answer = gid
             titles.setdefault(gid, last_markdown)
-        if meta.get("grade"):
+        if cell_kinds.is_graded(cell):
             titles[gid] = last_markdown
-            if cell.cell_type == "code" and not meta.get("solution"):
+            if cell_kinds.is_test(cell):
                 paired = "answer_" + gid[len("test_"):] if gid.startswith("test_") else None
                 answer_of[gid] = paired if paired in solution_cells else last_answer
     return titles, answer_of

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from course.trainer import synthetic as cohort
 from course.config import gradebook_url
-from course.coursedir import CourseError, assignments, run_nbgrader
+from course.coursedir import CourseError, assignments, copy_sources, run_nbgrader
 from support.gradebook import cell_scores
 
 
@@ -18,8 +18,7 @@ def make_course(root: Path, folder: Path, learners: int, extra_config: str = "",
     `root` (default: all), `learners` learners from cohort.make_learners."""
     names = names or assignments(root)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        shutil.copytree(root / "source" / name, folder / "source" / name)
+    copy_sources(root, names, folder)
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
     (folder / "nbgrader_config.py").write_text(config + "\n" + extra_config, encoding="utf-8")
     people = cohort.make_learners(learners, seed=seed)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import (LINKEDIN_MEMBERS, NETWORK_NAMES, RISK_LABELS, TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, Contact,
+from .model import (LINKEDIN_MEMBERS, NETWORK_NAMES, RISK_LABELS, TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING,
                     Visibility)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .model import (AUDIENCES, BOOL_KEYS, CHOICES, COMMON_KEYS, FACEBOOK_LISTS, GROUPS, LIST_KEYS, NETWORK_KEYS,
-                    NETWORK_NAMES, _allowed, _did_you_mean, _kind, _norm, _shown, alex_contacts, Contact, ContactBook,
+                    NETWORK_NAMES, _allowed, _did_you_mean, _kind, _norm, _shown, alex_contacts, ContactBook,
                     Settings, SettingsError)
 
 
