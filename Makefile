@@ -22,6 +22,7 @@ help:
 	@echo "make bench  - run the benchmarks under benchmarks/"
 	@echo "make golden - rewrite tests/golden/*.html, the expected HTML of every page and fragment"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
+	@echo "make docs   - regenerate docs/commands.md from the commands' --help"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +74,8 @@ lock:
 	/tmp/course-lock-venv/bin/pip install --quiet pip-tools
 	/tmp/course-lock-venv/bin/pip-compile --quiet --strip-extras --no-header \
 		--output-file requirements.txt requirements.in
+
+# docs/commands.md from the commands' own --help (tests/test_docs.py keeps it current).
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/python -c "from course.cli import command_reference; open('docs/commands.md', 'w').write(command_reference())"

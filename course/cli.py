@@ -113,6 +113,25 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def commands() -> list[str]:
+    """Every command, in --help order."""
+    return [*BUILTIN_COMMANDS, *SUBCOMMAND_MODULES.values()]
+
+
+def command_reference() -> str:
+    """docs/commands.md: each command's --help, as the command prints it (a test keeps the
+    committed file equal to this; `make docs` rewrites it)."""
+    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal: the same text on every machine
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    parts = ["# The `course` command", "",
+             "Generated from the commands' own `--help` by `make docs`; do not edit by hand.", "",
+             "```", parser.format_help().rstrip(), "```"]
+    for name in commands():
+        parts += ["", f"## course {name}", "", "```", sub.choices[name].format_help().rstrip(), "```"]
+    return "\n".join(parts) + "\n"
+
+
 def _known_problem(exc: Exception) -> Exception | None:
     """The exception to show as a message (maybe a translation of `exc`), or None."""
     # NotebookProblem can only be raised once course.trainer.notebooks (and nbformat) is imported.
