@@ -26,6 +26,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.xdist_group(callspec.params["assignment"]))
 
 
+@pytest.fixture(scope="session")
+def trainer_cohort(tmp_path_factory):
+    """The graded cohort the trainer's tests share (tests/support/trainer_cohort.py), built
+    once per test process; their files are one xdist group, so once per run."""
+    from support.trainer_cohort import build
+
+    return build(tmp_path_factory.mktemp("trainer-cohort") / "course")
+
+
 def missing_tool(message: str) -> None:
     """A test needs a tool this machine lacks: in CI that is a failure (.ci/run installs
     every tool), elsewhere a skip that says how to install it."""

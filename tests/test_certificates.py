@@ -13,32 +13,22 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course.cli import main
-from course.trainer.synthetic import make_learners
-from course.coursedir import assignments
-from course.trainer.demo import autograde_with_nbgrader, build_cohort_course
 from course.trainer.certificates import verify, write_certificates
-from course.trainer.results import load_cohort
 from course.trainer.secret import SECRET_NAME
+from support.trainer_cohort import ASSIGNMENTS as TEST_ASSIGNMENTS
+from support.trainer_cohort import TRICKY_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ASSIGNMENTS = assignments(ROOT)[:2]
-pytestmark = pytest.mark.xdist_group("trainer_certificates")
+pytestmark = pytest.mark.xdist_group("trainer_cohort")  # one graded cohort for the four files
 graded_cohort = pytest.mark.assignment
 ISSUED = date(2026, 12, 20)
-TRICKY_NAME = "Doe </script><script>alert(1)</script>"
 
 
-@pytest.fixture(scope="session")  # built once, even when xdist interleaves files
-def course(tmp_path_factory):
-    learners = make_learners(6)
-    late = next(ln for ln in learners if ln.kind == "late")  # answers everything right, so passes
-    late.last_name = TRICKY_NAME
-    settings = build_cohort_course(ROOT, tmp_path_factory.mktemp("certificates-course"), learners,
-                                   TEST_ASSIGNMENTS, grader=autograde_with_nbgrader)
-    cohort, _ = load_cohort(settings.root)
+@pytest.fixture(scope="session")
+def course(trainer_cohort, tmp_path_factory):
     out = tmp_path_factory.mktemp("certificates")
-    written = write_certificates(cohort, out, ISSUED)
-    return {"settings": settings, "learners": learners, "out": out, "written": written, "late": late}
+    written = write_certificates(trainer_cohort["cohort"], out, ISSUED)
+    return {**trainer_cohort, "out": out, "written": written}
 
 
 def passed_every_module(db_url: str, learner_id: str) -> bool:

@@ -15,26 +15,18 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.cli import build_parser, main
-from course.trainer.synthetic import make_learners
-from course.coursedir import assignments
-from course.trainer.demo import autograde_with_nbgrader, build_cohort_course
 from course.trainer.export import to_csv, to_json
-from course.trainer.results import load_cohort
 from course.trainer.secret import SECRET_NAME
+from support.trainer_cohort import ASSIGNMENTS as TEST_ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ASSIGNMENTS = assignments(ROOT)[:2]
-pytestmark = pytest.mark.xdist_group("trainer_export")
+pytestmark = pytest.mark.xdist_group("trainer_cohort")  # one graded cohort for the four files
 graded_cohort = pytest.mark.assignment
 
 
-@pytest.fixture(scope="session")  # built once, even when xdist interleaves files
-def course(tmp_path_factory):
-    learners = make_learners(6)
-    settings = build_cohort_course(ROOT, tmp_path_factory.mktemp("export-course"), learners,
-                                   TEST_ASSIGNMENTS, grader=autograde_with_nbgrader)
-    cohort, _ = load_cohort(settings.root)
-    return {"settings": settings, "learners": learners, "cohort": cohort}
+@pytest.fixture(scope="session")
+def course(trainer_cohort):
+    return trainer_cohort
 
 
 def rows(text: str) -> list[dict]:

@@ -12,29 +12,15 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course.cli import main
-from course.trainer.synthetic import make_learners
-from course.coursedir import assignments, source_notebook
-from course.trainer.demo import autograde_with_nbgrader, enrol, hand_in, prepare_course
+from course.coursedir import source_notebook
 from course.trainer.feedback import feedback_path, write_feedback
-from course.trainer.results import (WITHHELD_MESSAGE, HiddenText, failure_message, load_cohort,
-                                    read_answer)
+from course.trainer.results import WITHHELD_MESSAGE, HiddenText, failure_message, read_answer
+from support.trainer_cohort import ASSIGNMENTS as TEST_ASSIGNMENTS
+from support.trainer_cohort import HOSTILE_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ASSIGNMENTS = assignments(ROOT)[:2]
-pytestmark = pytest.mark.xdist_group("trainer_feedback")
+pytestmark = pytest.mark.xdist_group("trainer_cohort")  # one graded cohort for the four files
 graded_cohort = pytest.mark.assignment
-
-HOSTILE_NAME = '<script>alert("hi")</script>'
-# Learner code that replaces the checks by a function whose error message is the
-# running cell's own source (IPython keeps it in `In`): the test cell, hidden tests included.
-LEAK_CODE = """
-from course.learner import check as _check
-def _leak(*args, **kwargs):
-    raise _check.AnswerError(In[-1])
-for _name in ("answered", "is_type", "equal", "same_items", "one_of", "has_keys", "number_close",
-              "table_columns", "same_table"):
-    setattr(_check, _name, _leak)
-"""
 
 
 def hidden_regions(assignment: str) -> list[str]:
@@ -49,29 +35,13 @@ def visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-@pytest.fixture(scope="session")  # built once, even when xdist interleaves files
-def course(tmp_path_factory):
-    """A small graded cohort: one learner with markup in their name, one whose first
-    answer cell tries to leak the hidden tests through a failure message."""
-    learners = make_learners(6)
-    learners[0].first_name = HOSTILE_NAME
-    leaker = learners[1]
-    settings = prepare_course(ROOT, tmp_path_factory.mktemp("feedback-course"), TEST_ASSIGNMENTS)
-    enrol(settings, learners)
-    hand_in(ROOT, settings, TEST_ASSIGNMENTS, learners, seed=7)
-    first = TEST_ASSIGNMENTS[0]
-    path = settings.root / "submitted" / leaker.id / first / source_notebook(ROOT, first).name
-    nb = nbformat.read(str(path), as_version=4)
-    answer_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
-                       and c.cell_type == "code")
-    answer_cell.source += "\n" + LEAK_CODE
-    nbformat.write(nb, str(path))
-    for name in TEST_ASSIGNMENTS:
-        autograde_with_nbgrader(settings.root, name)
-    cohort, _ = load_cohort(settings.root)
-    out = settings.root / "feedback"
-    write_feedback(cohort, out)
-    return {"settings": settings, "learners": learners, "leaker": leaker, "cohort": cohort, "out": out}
+@pytest.fixture(scope="session")
+def course(trainer_cohort):
+    """The shared graded cohort (tests/support/trainer_cohort.py): one learner with markup
+    in their name, one whose first answer cell tries to leak the hidden tests."""
+    out = trainer_cohort["settings"].root / "feedback"
+    write_feedback(trainer_cohort["cohort"], out)
+    return {**trainer_cohort, "out": out}
 
 
 @graded_cohort

@@ -13,28 +13,22 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from course.cli import main
-from course.trainer.synthetic import make_learners, wrong_answers
-from course.coursedir import assignments
-from course.trainer.demo import autograde_with_nbgrader, build_cohort_course
 from course.trainer.report import write_report
-from course.trainer.results import load_cohort, read_answer
+from course.trainer.results import read_answer
+from course.trainer.synthetic import wrong_answers
+from support.trainer_cohort import ASSIGNMENTS as TEST_ASSIGNMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_ASSIGNMENTS = assignments(ROOT)[:2]
-pytestmark = pytest.mark.xdist_group("trainer_report")
+pytestmark = pytest.mark.xdist_group("trainer_cohort")  # one graded cohort for the four files
 graded_cohort = pytest.mark.assignment
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="session")  # built once, even when xdist interleaves files
-def course(tmp_path_factory):
-    learners = make_learners(8)
-    settings = build_cohort_course(ROOT, tmp_path_factory.mktemp("report-course"), learners,
-                                   TEST_ASSIGNMENTS, grader=autograde_with_nbgrader)
-    cohort, _ = load_cohort(settings.root)
+@pytest.fixture(scope="session")
+def course(trainer_cohort, tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    index = write_report(cohort, out)
-    return {"settings": settings, "learners": learners, "out": out, "index": index,
+    index = write_report(trainer_cohort["cohort"], out)
+    return {**trainer_cohort, "out": out, "index": index,
             "stats": json.loads((out / "report.json").read_text(encoding="utf-8"))}
 
 
