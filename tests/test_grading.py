@@ -20,6 +20,7 @@ from conftest import ROOT
 from nbgrader.api import Gradebook
 
 from course.coursedir import assignments, run_nbgrader
+from course.grading import sandbox
 from course.grading.command import grade
 from support.sample_course import copy_course, db_url_of, make_course, nbgrader_autograde, scores
 
@@ -111,29 +112,20 @@ def _log_lines(course: Path) -> int:
         if (course / "autograded").is_dir() else 0
 
 
-def _processes() -> dict[int, tuple[int, bytes]]:
-    """pid -> (parent pid, command line) of every process this machine shows."""
-    table = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        table[int(pid)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
-    return table
-
-
 def _submission_in_flight(root_pid: int) -> bool:
     """A grading worker under `root_pid` has forked: a learner's notebook is being run."""
-    table = _processes()
-    below, frontier = set(), {root_pid}
-    while frontier:
-        frontier = {pid for pid, (parent, _) in table.items() if parent in frontier} - below
-        below |= frontier
+    table = sandbox.processes()
+    parent = {pid: ppid for pid, ppid, _ in table}
     worker = b"course.grading.worker"
-    return any(worker in table[pid][1] and table[pid][0] in table and worker in table[table[pid][0]][1]
-               for pid in below)
+
+    def cmdline(pid: int) -> bytes:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    return any(worker in cmdline(pid) and worker in cmdline(parent[pid])
+               for pid in sandbox.descendants(root_pid, table))
 
 
 @pytest.mark.slow
