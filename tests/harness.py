@@ -11,7 +11,6 @@ gradebook. Variants graded in one autograde run (one "learner" each):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import nbformat
 
 from course.coursedir import copy_sources, generate_assignments, run_nbgrader, source_notebook
 from course.trainer.synthetic import WRONG_ANSWERS
+from course.trainer.synthetic import wrong_answers as load_wrong_answers
 from support.gradebook import CellScore, cell_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,14 +31,13 @@ class WrongAnswer:
     answer_cell: str  # grade_id of the answer cell to replace
     code: str
     why: str
+    kind: str = ""    # e.g. "right type, wrong content", "missing quotes"
 
 
-def wrong_answers(assignment: str) -> dict[str, WrongAnswer]:
-    path = WRONG_DIR / f"{assignment}.toml"
-    if not path.exists():
-        return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {k: WrongAnswer(k, v["answer_cell"], v["code"], v.get("why", "")) for k, v in data.items()}
+def wrong_answers(assignment: str) -> dict[str, list[WrongAnswer]]:
+    return {test_id: [WrongAnswer(test_id, w["answer_cell"], w["code"], w.get("why", ""), w.get("kind", ""))
+                      for w in entries]
+            for test_id, entries in load_wrong_answers(assignment).items()}
 
 
 def with_answer(nb: nbformat.NotebookNode, answer_cell: str, code: str) -> nbformat.NotebookNode:
@@ -50,11 +49,15 @@ def with_answer(nb: nbformat.NotebookNode, answer_cell: str, code: str) -> nbfor
     raise KeyError(f"no answer cell with grade_id {answer_cell!r}")
 
 
+def wrong_learner(test_id: str, index: int) -> str:
+    return f"wrong-{test_id}-{index}"
+
+
 @dataclass
 class GradedVariants:
     assignment: str
     scores: dict[str, dict[str, CellScore]]  # learner -> grade_id -> score
-    wrong: dict[str, WrongAnswer]
+    wrong: dict[str, list[WrongAnswer]]  # test grade_id -> its wrong answers
 
     def test_cells(self) -> list[str]:
         return [g for g, s in self.scores["solved"].items() if s.auto_graded]
@@ -71,8 +74,9 @@ def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
     released = nbformat.read(course / "release" / assignment / src_path.name, as_version=4)
     wrong = wrong_answers(assignment)
     variants = {"solved": solved, "untouched": released}
-    for gid, w in wrong.items():
-        variants[f"wrong-{gid}"] = with_answer(solved, w.answer_cell, w.code)
+    for gid, entries in wrong.items():
+        for i, w in enumerate(entries):
+            variants[wrong_learner(gid, i)] = with_answer(solved, w.answer_cell, w.code)
 
     for learner, nb in variants.items():
         folder = course / "submitted" / learner / assignment

@@ -15,7 +15,7 @@ import time
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
-from harness import grade_variants
+from harness import grade_variants, wrong_learner
 from nbclient import NotebookClient
 
 from course.coursedir import source_notebook
@@ -62,19 +62,22 @@ def test_every_exercise_has_a_wrong_answer(graded):
 
 
 def test_each_wrong_answer_loses_points_on_its_exercise(graded):
-    for gid, wrong in graded.wrong.items():
-        score = graded.scores[f"wrong-{gid}"][gid]
-        assert score.auto_score < score.max_score, (
-            f"{gid}: the wrong answer ({wrong.why or wrong.code.strip()}) still scores "
-            f"{score.auto_score}/{score.max_score}: the test cannot fail")
+    for gid, entries in graded.wrong.items():
+        for i, wrong in enumerate(entries):
+            score = graded.scores[wrong_learner(gid, i)][gid]
+            assert score.auto_score < score.max_score, (
+                f"{gid}: the wrong answer ({wrong.why or wrong.code.strip()}) still scores "
+                f"{score.auto_score}/{score.max_score}: the test cannot fail")
 
 
 def test_wrong_answers_do_not_break_unrelated_exercises(graded):
     # Each wrong answer must be caught by its own test, not by a crash that zeroes the
     # whole notebook: at least one other exercise keeps full marks.
-    for gid in graded.wrong:
-        others = [s for g, s in graded.scores[f"wrong-{gid}"].items() if s.auto_graded and g != gid]
-        assert any(s.auto_score == s.max_score for s in others), f"wrong-{gid} zeroes every exercise"
+    for gid, entries in graded.wrong.items():
+        for i, _ in enumerate(entries):
+            learner = wrong_learner(gid, i)
+            others = [s for g, s in graded.scores[learner].items() if s.auto_graded and g != gid]
+            assert any(s.auto_score == s.max_score for s in others), f"{learner} zeroes every exercise"
 
 
 def test_release_has_no_drift(assignment):

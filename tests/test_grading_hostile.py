@@ -16,14 +16,13 @@ import os
 import re
 import socket
 import threading
-import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ROOT, missing_tool
 
-from course.trainer.synthetic import WRONG_ANSWERS
+from course.trainer.synthetic import wrong_answers
 from course.coursedir import assignments, copy_sources
 from course.grading import transfer
 from course.grading.command import grade
@@ -56,14 +55,22 @@ def _insert_after_setup(nb, code: str):
     return nb
 
 
+def _assigns_plainly(code: str) -> bool:
+    try:
+        return any(isinstance(n, ast.Assign) for n in ast.parse(code).body)
+    except SyntaxError:
+        return False
+
+
 class Cohort:
     """The hostile batch: who did what, and the notebooks they submitted."""
 
     def __init__(self, course: Path, server_port: int):
         self.course = course
         self.source = nbformat.read(ROOT / "source" / NAME / f"{NAME}.ipynb", as_version=4)
-        wrong = tomllib.loads((WRONG_ANSWERS / f"{NAME}.toml").read_text(encoding="utf-8"))
-        self.test_id, first = next(iter(wrong.items()))
+        self.test_id, entries = next(iter(wrong_answers(NAME).items()))
+        # A wrong answer the cell runs (a plain assignment), so the test itself decides.
+        first = next(w for w in entries if _assigns_plainly(w["code"]))
         self.answer_id, self.wrong_code = first["answer_cell"], first["code"]
         self.answer_name = next(n.targets[0].id for n in ast.parse(self.wrong_code).body if isinstance(n, ast.Assign))
         self.port = server_port

@@ -110,15 +110,16 @@ def test_wrong_answers_are_the_ones_learners_gave(course):
     graded = [ln for ln in course["learners"] if ln.kind != "corrupt"]
     checked = 0
     for name in TEST_ASSIGNMENTS:
-        for test_id, wrong in wrong_answers(ROOT, name).items():
-            answer = read_answer(wrong["code"])
-            if answer.kind != "value":
-                continue
-            gave_it = sum(ln.answers.get(test_id) == "wrong" for ln in graded)
-            row = next(e for e in course["stats"]["exercises"] if (e["assignment"], e["grade_id"]) == (name, test_id))
-            counted = dict((text, n) for text, n in row["wrong_answers"]).get(answer.text, 0)
-            assert counted == gave_it, f"{name}/{test_id}: {answer.text}"
-            checked += gave_it
+        for test_id, entries in wrong_answers(name).items():
+            for wrong in entries:
+                answer = read_answer(wrong["code"])
+                if answer.kind != "value":
+                    continue
+                gave_it = sum(ln.wrong_code.get(test_id) == wrong["code"] for ln in graded)
+                row = next(e for e in course["stats"]["exercises"] if (e["assignment"], e["grade_id"]) == (name, test_id))
+                counted = dict((text, n) for text, n in row["wrong_answers"]).get(answer.text, 0)
+                assert counted == gave_it, f"{name}/{test_id}: {answer.text}"
+                checked += gave_it
     assert checked > 0, "the cohort should hold at least one wrong answer given as a value"
 
 

@@ -17,8 +17,16 @@ import sys
 from pathlib import PurePath
 from typing import Any, Iterable
 
+from .plain_errors import PlainMessage
+
 __all__ = [
     "AnswerError",
+    "normalise",
+    "key",
+    "answer",
+    "answer_items",
+    "answer_each",
+    "right",
     "answered",
     "is_type",
     "equal",
@@ -32,8 +40,9 @@ __all__ = [
 ]
 
 
-class AnswerError(AssertionError):
-    """A learner's answer is not right yet; the message says why in plain words."""
+class AnswerError(PlainMessage, AssertionError):
+    """A learner's answer is not right yet; the message says why in plain words (shown
+    without a traceback, see `plain_errors.PlainMessage`)."""
 
 
 _TYPE_WORDS = {
@@ -238,6 +247,203 @@ def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
 
 
 def looks_right(note: str = "") -> None:
-    """Print a short encouragement after the visible checks of a test cell pass."""
-    print("✓ Looks right so far." + (f" {note}" if note else "") +
-          " (Your final grade also runs a few more checks.)")
+    """Kept for notebooks not yet converted to answer keys; prefer `right`."""
+    right(note)
+
+
+def right(note: str = "") -> None:
+    """Print the verdict after the visible checks of a test cell pass: they reject every
+    answer the grade would reject, so passing them means the answer is right."""
+    print("✓ Right." + (f" {note}" if note else ""))
+
+
+# --- One normalisation rule, and answer keys ------------------------------------------
+#
+# Visible checks must reject every answer the grade rejects, without showing the answer.
+# They compare a digest of the learner's normalised answer with the digest of the right
+# one (an answer key, written in the test cell). Hidden tests then re-check from other
+# angles (recomputed from the data, types, consistency), with the same `normalise`.
+
+def _plain_scalar(value: Any) -> Any:
+    """numpy scalars become Python values; anything else is returned as is."""
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(value, np.bool_):
+            return bool(value)
+        if isinstance(value, np.integer):
+            return int(value)
+        if isinstance(value, np.floating):
+            return float(value)
+    return value
+
+
+def normalise(value: Any) -> Any:
+    """The course's one rule for comparing typed answers, used by visible and hidden tests:
+    text ignores case and surrounding spaces (and runs of inner spaces count as one); a
+    number written 6.0 is the whole number 6; other numbers are rounded to 6 decimals;
+    lists and tuples are lists; sets are sorted lists; dict keys are normalised like text;
+    a pandas column (Series) is a dict of its index to its values; a table (DataFrame) is a
+    sorted list of its rows, each a dict of column to value (the row index is ignored).
+    Only plain types are accepted, checked exactly: a learner's object never runs code here."""
+    value = _plain_scalar(value)
+    kind = type(value)
+    if value is None or value is Ellipsis or kind is bool:
+        return value
+    if kind is str:
+        return " ".join(value.split()).casefold()
+    if kind is int:
+        return value
+    if kind is float:
+        if math.isnan(value) or math.isinf(value):
+            return repr(value)
+        return int(value) if value.is_integer() else round(value, 6)
+    if kind in (list, tuple):
+        return [normalise(v) for v in value]
+    if kind in (set, frozenset):
+        return sorted((normalise(v) for v in value), key=_canonical)
+    if kind is dict:
+        out = {}
+        for k, v in value.items():
+            k = _plain_scalar(k)
+            if type(k) not in (str, int, bool, float, tuple):
+                _fail(f"A key of the dictionary is {_describe(k)}; keys should be texts in quotes or numbers.")
+            out[normalise(k) if type(k) is not tuple else tuple(normalise(list(k)))] = normalise(v)
+        return out
+    pd = sys.modules.get("pandas")
+    if pd is not None and kind is pd.Series:
+        return {_index_key(k): normalise(v) for k, v in zip(value.index.tolist(), value.tolist())}
+    if pd is not None and kind is pd.DataFrame:
+        columns = [normalise(c) if type(c) is str else c for c in value.columns.tolist()]
+        rows = [dict(zip(columns, (normalise(v) for v in row))) for row in value.itertuples(index=False, name=None)]
+        return sorted(rows, key=_canonical)
+    if isinstance(value, PurePath):
+        return normalise(str(value))
+    _fail(f"The answer should be plain values (texts, numbers, lists, dictionaries), but it holds {_describe(value)}.")
+
+
+def _index_key(k: Any) -> Any:
+    k = _plain_scalar(k)
+    if type(k) is str:
+        return normalise(k)
+    if type(k) in (int, bool):
+        return k
+    if type(k) is float:
+        return normalise(k)
+    return str(k)
+
+
+def _canonical(value: Any) -> str:
+    """A text that is the same for equal normalised values (dict order ignored)."""
+    import json
+
+    def plain(v):
+        if type(v) is dict:
+            return ["{}"] + sorted(([plain(k), plain(x)] for k, x in v.items()), key=repr)
+        if type(v) in (list, tuple):
+            return [plain(x) for x in v]
+        if v is Ellipsis:
+            return "..."
+        return v
+
+    return json.dumps(plain(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def key(name: str, value: Any) -> str:
+    """The answer key of `value` for the answer called `name`: a digest of its normalised
+    form, salted with the name, so that the key in a test cell does not show the answer.
+    Authors compute it from the model answer: `check.key("work_network", "LinkedIn")`."""
+    import hashlib
+
+    text = name + "\x00" + _canonical(normalise(value))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _keys(keys: str | Iterable[str]) -> set[str]:
+    return {keys} if type(keys) is str else set(keys)
+
+
+def answer(value: Any, name: str, kind: type | tuple[type, ...] | None, keys: str | Iterable[str],
+           hint: str, *, unordered: bool = False, hints: dict[str, str] | None = None) -> None:
+    """Fail with `hint` unless the normalised `value` is one of the accepted answers.
+
+    `kind`: the type(s) the answer must have (None: any plain value); `keys`: the answer
+    key(s) of every accepted answer (`key(name, answer)`); `unordered`: a list whose order
+    does not matter (it is compared as a sorted list); `hints`: a message for a known wrong
+    answer, by its key, said instead of `hint`."""
+    __tracebackhide__ = True
+    answered(value, name)
+    if kind is not None:
+        is_type(value, kind, name)
+    if unordered:
+        is_type(value, (list, tuple, set), name)
+        value = sorted((normalise(v) for v in value), key=_canonical)
+    digest = key(name, value)
+    if digest not in _keys(keys):
+        _fail((hints or {}).get(digest, hint))
+
+
+def answer_items(value: Any, name: str, item_keys: Iterable[str], what: str, hint: str = "") -> None:
+    """Fail unless the list (or set) `value` holds exactly the accepted items, in any order.
+    Each item's key is `key(name + "[]", item)`. The message names the learner's items that
+    should not be there and says how many are missing, without naming those."""
+    __tracebackhide__ = True
+    answered(value, name)
+    is_type(value, (list, tuple, set), name)
+    accepted = set(item_keys)
+    items = list(value)
+    for item in items:
+        if type(_plain_scalar(item)) not in (str, int, float, bool):
+            _fail(f"Each item of `{name}` should be a text in quotes or a number, but one is {_describe(item)}.")
+    digests = [key(name + "[]", item) for item in items]
+    if len(set(digests)) != len(digests):
+        _fail(f"`{name}` lists some {what} twice: keep each one once.")
+    wrong = [item for item, d in zip(items, digests) if d not in accepted]
+    missing = len(accepted - set(digests))
+    parts = []
+    if wrong:
+        parts.append(f"{', '.join(map(repr, wrong))} should not be in `{name}`")
+    if missing:
+        parts.append(f"{missing} {what} {'is' if missing == 1 else 'are'} still missing")
+    if parts:
+        _fail(f"Not yet: {'; '.join(parts)}." + (f" {hint}" if hint else ""))
+
+
+def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]], hint: str = "",
+                *, hints: dict[Any, str] | None = None) -> None:
+    """Fail unless the dict `value` has exactly the keys of `entry_keys` (compared after
+    normalisation) and each entry is accepted: the key of entry `k` is
+    `key(f"{name}[{k}]", value[k])`. The message names the entries that are not right yet;
+    `hints` gives a message for an entry, `hint` a general one."""
+    __tracebackhide__ = True
+    answered(value, name)
+    is_type(value, dict, name)
+    expected = {normalise(k) if type(k) is str else k: (k, keys) for k, keys in entry_keys.items()}
+    given: dict[Any, Any] = {}
+    for k, v in value.items():
+        nk = normalise(k) if type(k) is str else _plain_scalar(k)
+        if nk in given:
+            _fail(f"`{name}` has the key {k!r} twice (keys are compared without capitals or spaces).")
+        given[nk] = (k, v)
+    missing = [orig for nk, (orig, _) in expected.items() if nk not in given]
+    extra = [orig for nk, (orig, _) in given.items() if nk not in expected]
+    if missing:
+        _fail(f"`{name}` is missing the key(s) {', '.join(map(repr, missing))}.")
+    if extra:
+        _fail(f"`{name}` has key(s) this exercise does not use: {', '.join(map(repr, extra))}.")
+    not_yet = []
+    for nk, (orig, keys) in expected.items():
+        entry = given[nk][1]
+        if entry is Ellipsis:
+            _fail(f"The entry {orig!r} of `{name}` has no answer yet: replace its ... with your answer.")
+        if key(f"{name}[{orig}]", entry) not in _keys(keys):
+            not_yet.append(orig)
+    if not_yet:
+        first = (hints or {}).get(not_yet[0], hint)
+        _fail(f"Not yet: the answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
+
+
+# In a learner's Jupyter kernel, common Python mistakes are explained in plain words
+# instead of a traceback (the setup cell imports this module). Nothing changes elsewhere.
+from . import plain_errors as _plain_errors  # noqa: E402
+
+_plain_errors.install_in_kernel()

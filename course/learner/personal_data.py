@@ -16,6 +16,8 @@ from typing import Iterable
 
 import pandas as pd
 
+from .plain_errors import PlainMessage
+
 KINDS = ("phone", "email", "iban", "date", "flight", "boarding_pass")
 REDACTED = "[removed]"
 
@@ -53,7 +55,7 @@ passenger's name as SURNAME/FIRSTNAME ("M1ROUX/KIM EABC123 CDGLISTP 0123 ..."). 
 reference follows the name: the two things an airline's "manage my booking" page asks for."""
 
 
-class DetectorError(ValueError):
+class DetectorError(PlainMessage, ValueError):
     """The detector is not shaped as the exercise asks; the message says what to fix."""
 
 

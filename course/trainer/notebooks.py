@@ -27,6 +27,15 @@ _END_SOLUTION = re.compile(r"^\s*### END SOLUTION\s*$", re.M)
 _HIDDEN = re.compile(r"^\s*### BEGIN HIDDEN TESTS\s*$", re.M)
 _END_HIDDEN = re.compile(r"^\s*### END HIDDEN TESTS\s*$", re.M)
 _GRADE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+# JupyterLab's Run All (and nbclient) goes on past a failing cell with this tag: a learner
+# who runs a module with exercises unanswered sees every check's message, down to the end.
+# nbgrader keeps tags, and scores do not change: a test cell's error output still fails it.
+RUN_ALL_TAG = "raises-exception"
+
+
+def may_fail(cell) -> bool:
+    """Answer and test code cells: they fail while the exercise is unanswered or wrong."""
+    return cell.cell_type == "code" and (cell_kinds.is_answer(cell) or cell_kinds.is_test(cell))
 
 
 class NotebookProblem(ValueError):
@@ -57,6 +66,8 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         )
         if "attachments" in cell and not cell.attachments:
             del cell["attachments"]
+        if may_fail(cell) and RUN_ALL_TAG not in cell.metadata.get("tags", []):
+            cell.metadata["tags"] = list(cell.metadata.get("tags", [])) + [RUN_ALL_TAG]
     nb.metadata = nbformat.from_dict(
         {k: v for k, v in nb.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
     )
@@ -125,6 +136,9 @@ def validate_notebook(nb: nbformat.NotebookNode, where: str) -> list[str]:
             last = [ln for ln in src.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
             if last and re.match(r"^\s*[-+]?\d", last[-1]):
                 problems.append(f"{label}: test cell {gid!r} ends with a number, which nbgrader reads as partial credit.")
+        if may_fail(cell) and RUN_ALL_TAG not in cell.metadata.get("tags", []):
+            problems.append(f"{label}: cell {gid!r} lacks the tag {RUN_ALL_TAG!r}, so Run All would stop there "
+                            "while it is unanswered; `course clean` adds it.")
         if cell_kinds.is_plain(cell) and _HIDDEN.search(src):
             problems.append(f"{label}: hidden tests in cell {gid!r}, which is not a graded test cell.")
     if graded == 0:

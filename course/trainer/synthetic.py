@@ -47,11 +47,15 @@ class Learner:
     last_name: str
     kind: str                      # solved, mixed, empty, late, corrupt, hostile
     answers: dict[str, str] = field(default_factory=dict)  # test grade_id -> right|wrong|blank
+    wrong_code: dict[str, str] = field(default_factory=dict)  # test grade_id -> the wrong answer given
 
 
-def wrong_answers(root: Path, assignment: str) -> dict[str, dict]:
+def wrong_answers(assignment: str) -> dict[str, list[dict]]:
+    """Each test cell's plausible wrong answers (`[[test_id]]` tables: answer_cell, kind,
+    why, code), in file order."""
     path = WRONG_ANSWERS / f"{assignment}.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {test_id: entries if isinstance(entries, list) else [entries] for test_id, entries in data.items()}
 
 
 def _replace(nb: nbformat.NotebookNode, grade_id: str, code: str) -> None:
@@ -87,14 +91,16 @@ def learner_notebook(root: Path, assignment: str, learner: Learner, seed: int = 
     if learner.kind == "corrupt":
         return src.read_text(encoding="utf-8")[:500]  # truncated upload
     nb = nbformat.read(str(src), as_version=4)
-    wrong = wrong_answers(root, assignment)
+    wrong = wrong_answers(assignment)
     rng = random.Random(f"{seed}-{learner.id}-{assignment}")
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    for test_id, w in wrong.items():
+    for test_id, entries in wrong.items():
+        w = rng.choice(entries)
         choice = {"solved": "right", "late": "right", "hostile": "right", "empty": "blank"}.get(
             learner.kind) or rng.choices(["right", "wrong", "blank"], weights=[6, 3, 1])[0]
         learner.answers[test_id] = choice
         if choice == "wrong":
+            learner.wrong_code[test_id] = w["code"]
             _replace(nb, w["answer_cell"], w["code"])
         elif choice == "blank":
             _replace(nb, w["answer_cell"], _template(by_id[w["answer_cell"]].source))

@@ -9,6 +9,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..data import load
+from ..plain_errors import PlainMessage
 
 
 GROUPS = ("family", "close_friend", "friend", "acquaintance", "colleague", "manager",
@@ -59,7 +60,7 @@ CHOICES = {"account": ("public", "private"), "format": ("post", "reel", "story")
 FORMAT_WORDS = {"post": "feed post", "reel": "reel", "story": "story"}
 
 
-class SettingsError(ValueError):
+class SettingsError(PlainMessage, ValueError):
     """Settings the model cannot read. The message is for a learner who does not program:
     what is wrong, in plain words, and what to write instead."""
 
