@@ -1,0 +1,65 @@
+"""Thirty minutes a module for a non-programmer, by the course's rule.
+
+Reading at about 200 words a minute (every word the learner reads in the release notebook:
+text, and code other than the test cells), plus about 3 minutes per graded check
+(auto-graded test cells, whose running and message that time covers, and reflections
+graded by hand). Each module states its time ("**Time:** about N minutes")
+and keeps to it: the stated time is at least the computed one, and neither is above 30.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from conftest import ASSIGNMENTS, ROOT
+
+from course import cells as cell_kinds
+
+WORDS_PER_MINUTE = 200
+MINUTES_PER_CHECK = 3
+LIMIT = 30
+_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9_']+")
+_STATED = re.compile(r"\*\*Time:\*\*\s*about\s*(\d+)(?:\s*-\s*(\d+))?\s*min", re.I)
+
+
+def module_minutes(nb: nbformat.NotebookNode) -> tuple[float, int, int]:
+    words = sum(len(_WORD.findall(c.source)) for c in nb.cells
+                if c.cell_type == "markdown" or (c.cell_type == "code" and not cell_kinds.is_test(c)))
+    checks = sum(1 for c in nb.cells if cell_kinds.is_graded(c) and not cell_kinds.is_answer(c)
+                 or (c.cell_type == "markdown" and cell_kinds.is_graded(c)))
+    return words / WORDS_PER_MINUTE + MINUTES_PER_CHECK * checks, words, checks
+
+
+def release_notebook(assignment: str) -> nbformat.NotebookNode:
+    return nbformat.read(next((ROOT / "release" / assignment).glob("*.ipynb")), as_version=4)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_module_fits_in_thirty_minutes(assignment):
+    minutes, words, checks = module_minutes(release_notebook(assignment))
+    assert minutes <= LIMIT, (f"{assignment}: {minutes:.1f} min ({words} words at {WORDS_PER_MINUTE}/min "
+                              f"+ {checks} graded checks x {MINUTES_PER_CHECK} min) is over {LIMIT}: "
+                              "cut words or split the module")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_module_states_its_time(assignment):
+    nb = release_notebook(assignment)
+    minutes, _, _ = module_minutes(nb)
+    stated = _STATED.search(nb.cells[0].source)
+    assert stated, f"{assignment}: the first cell should say '**Time:** about N minutes'"
+    upper = int(stated.group(2) or stated.group(1))
+    assert minutes <= upper <= LIMIT, (f"{assignment} says about {stated.group(0)} but the rule gives "
+                                       f"{minutes:.0f} min: state at least that, at most {LIMIT}")
+
+
+def test_the_rule_counts_words_and_checks():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("word " * 400)]
+    test = nbformat.v4.new_code_cell("check.right()")
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
+    nb.cells.append(test)
+    minutes, words, checks = module_minutes(nb)
+    assert (words, checks) == (400, 1) and minutes == pytest.approx(400 / 200 + 3)
