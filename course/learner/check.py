@@ -403,9 +403,10 @@ def answer_items(value: Any, name: str, item_keys: Iterable[str], what: str, hin
     if wrong:
         parts.append(f"{', '.join(map(repr, wrong))} should not be in `{name}`")
     if missing:
-        parts.append(f"{missing} {what} {'is' if missing == 1 else 'are'} still missing")
+        parts.append(f"still missing: {missing} of the {what}")
     if parts:
-        _fail(f"Not yet: {'; '.join(parts)}." + (f" {hint}" if hint else ""))
+        text = "; ".join(parts)
+        _fail(text[0].upper() + text[1:] + "." + (f" {hint}" if hint else ""))
 
 
 def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]], hint: str = "",
@@ -439,7 +440,7 @@ def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]
             not_yet.append(orig)
     if not_yet:
         first = (hints or {}).get(not_yet[0], hint)
-        _fail(f"Not yet: the answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
+        _fail(f"The answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
 
 
 # In a learner's Jupyter kernel, common Python mistakes are explained in plain words
