@@ -216,7 +216,7 @@ KIM = [
     "Away from 3 to 17 August, the key is under the mat for the cat sitter",
     "Our shop's help line is open 24/7, the number is on our website",
     "Finally got my new passport, look how bad the photo is! (photo)",
-    "Lemon tart for the neighbours' party tonight",
+    "My lemon tart recipe: 3 lemons, 2 eggs and a lot of butter",
 ]
 
 INTERNAL = [
