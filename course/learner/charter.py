@@ -140,7 +140,10 @@ def charter_problems(charter: dict) -> list[str]:
             problems.append(f"Choose at least {MIN_RULES} rules.")
     for key in ("offline_from", "offline_until"):
         value = charter[key]
-        if value is Ellipsis:
+        if value is Ellipsis and key == "offline_from":
+            problems.append('"offline_from" is still ...: answer `my_offline_from` (section 3), or write an '
+                            'hour from 0 to 23 in its place, then run the cell again.')
+        elif value is Ellipsis:
             problems.append(f'Replace the ... after "{key}" with an hour, a whole number from 0 to 23.')
         elif not _is_hour(value):
             problems.append(f'"{key}" should be an hour, a whole number from 0 to 23.')
@@ -217,7 +220,7 @@ def show(charter, folder: str | Path | None = None):
     unless `folder` is given) and return it as Markdown to show; if it is not complete,
     a plain sentence saying so."""
     if type(charter) is not dict or charter_problems(charter):
-        return Note("Your charter is not complete yet: finish it (exercise 4, the test cell says what is "
+        return Note("Your charter is not complete yet: finish `my_charter` (the check under it says what is "
                     "missing), then run this cell again.")
     import tempfile
 
