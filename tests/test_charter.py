@@ -101,35 +101,6 @@ def test_show_saves_the_documents_or_says_what_is_missing(tmp_path):
     assert not (tmp_path / "no").exists()
 
 
-def test_form_starts_incomplete_and_setting_values_changes_the_charter():
-    form = charter.build_charter_form()
-    before = form.charter()
-    assert charter.charter_problems(before)
-    assert "Still to do" in form.preview.value
-
-    form.audience["LinkedIn"].value = "work"
-    form.audience["Instagram"].value = "private"
-    for rule in ("courtesy", "quiet_hours", "no_location"):
-        form.rule_boxes[rule].value = True
-    form.offline_from.value = 18
-    form.own_words.value = "  No work apps on my phone.  "
-
-    after = form.charter()
-    assert after != before
-    assert after["networks"]["LinkedIn"] == "work" and after["networks"]["Instagram"] == "private"
-    assert after["rules"] == ["no_location", "courtesy", "quiet_hours"]
-    assert after["offline_from"] == 18 and after["own_words"] == "No work apps on my phone."
-    assert charter.charter_problems(after) == []
-    # The preview shows the same charter as code to copy, and says it is complete.
-    assert "complete" in form.preview.value and "&#x27;offline_from&#x27;: 18" in form.preview.value
-
-
-def test_as_code_gives_back_the_same_dict():
-    namespace: dict = {}
-    exec(charter.as_code(complete()), namespace)
-    assert namespace["my_charter"] == complete()
-
-
 def test_markdown_and_html_documents(tmp_path):
     c = complete()
     md = charter.to_markdown(c)

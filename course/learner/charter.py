@@ -9,15 +9,12 @@ and shows it, and `to_markdown` / `to_html` / `export` turn it into a document.
 
 Typed words follow the course's one rule (`check.normalise`): "Work", " LinkedIn " and
 19.0 are "work", "LinkedIn" and 19. `make_charter` builds the dict from plain values and
-`build_charter_form()` is an ipywidgets form of the same dict (not used by module 7).
 """
 
 from __future__ import annotations
 
-import pprint
 from pathlib import Path
 
-import ipywidgets as widgets
 
 from ..templates import render
 
@@ -272,53 +269,3 @@ def export(charter: dict, folder: str | Path, fmt: str = "md") -> Path:
     path = folder / f"my_charter.{fmt}"
     path.write_text(to_markdown(charter) if fmt == "md" else to_html(charter), encoding="utf-8")
     return path
-
-
-def as_code(charter: dict) -> str:
-    """The charter as a Python line to copy into a cell: `my_charter = {...}`."""
-    return "my_charter = " + pprint.pformat(charter, sort_dicts=False, width=90)
-
-
-class CharterForm(widgets.VBox):
-    """The charter form: a dropdown per network, a checkbox per rule, offline hours and a
-    text box; underneath, the charter as code to copy and what is still missing."""
-
-    def __init__(self) -> None:
-        hours = [(_hour(h), h) for h in range(24)]
-        self.audience = {net: widgets.Dropdown(options=AUDIENCES, value="not used", description=net)
-                         for net in NETWORKS}
-        self.rule_boxes = {rid: widgets.Checkbox(value=False, description=text, indent=False,
-                                                 layout=widgets.Layout(width="95%"))
-                           for rid, text in RULES.items()}
-        self.offline_from = widgets.Dropdown(options=hours, value=19, description="Offline from")
-        self.offline_until = widgets.Dropdown(options=hours, value=8, description="until")
-        self.own_words = widgets.Textarea(placeholder="A rule of your own, in your words (optional)",
-                                          layout=widgets.Layout(width="95%"))
-        self.preview = widgets.HTML()
-        for control in [*self.audience.values(), *self.rule_boxes.values(),
-                        self.offline_from, self.offline_until, self.own_words]:
-            control.observe(self._refresh, names="value")
-        super().__init__([
-            widgets.HTML("<b>1. What is each network for?</b>"), *self.audience.values(),
-            widgets.HTML("<b>2. The rules you keep</b>"), *self.rule_boxes.values(),
-            widgets.HTML("<b>3. Your offline hours</b>"),
-            widgets.HBox([self.offline_from, self.offline_until]),
-            widgets.HTML("<b>4. In your own words</b>"), self.own_words,
-            self.preview,
-        ])
-        self._refresh()
-
-    def charter(self) -> dict:
-        return make_charter({net: d.value for net, d in self.audience.items()},
-                            [rid for rid, box in self.rule_boxes.items() if box.value],
-                            self.offline_from.value, self.offline_until.value, self.own_words.value)
-
-    def _refresh(self, _change=None) -> None:
-        charter = self.charter()
-        self.preview.value = render("charter/preview.html", problems=" ".join(charter_problems(charter)),
-                                    code=as_code(charter))
-
-
-def build_charter_form() -> CharterForm:
-    """The charter form, not displayed: show it with display(form) or as a cell's last value."""
-    return CharterForm()
