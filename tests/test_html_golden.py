@@ -49,8 +49,7 @@ def test_user_text_is_escaped(rendered, name):
     """A learner's name, answer or message, a charter's text, a contact's name: shown as
     text, never as markup, whatever page or fragment shows it."""
     text = rendered[name]
-    shown = HOSTILE
-    assert html.escape(shown) in text, f"{name} does not show the user text, escaped"
+    assert html.escape(HOSTILE) in text, f"{name} does not show the user text, escaped"
     assert "<script>alert" not in text and '"&' not in text, f"{name} shows user text as markup"
     assert "<script" not in text.replace('<script type="application/json" id="certificate-data">', "")
 

@@ -19,7 +19,6 @@ import pandas as pd
 from .plain_errors import PlainMessage
 
 KINDS = ("phone", "email", "iban", "date", "flight", "boarding_pass")
-REDACTED = "[removed]"
 
 # Ready-made clues for module 6's detector. Like every clue, they are matched ignoring
 # upper/lower case.
@@ -108,12 +107,6 @@ def _compile(detector: dict) -> dict[str, list[re.Pattern]]:
     return compiled
 
 
-def find_kinds(text: str, detector: dict) -> set[str]:
-    """The kinds of personal data the detector finds in one text."""
-    return {kind for kind, patterns in _compile(detector).items()
-            if any(p.search(text) for p in patterns)}
-
-
 def detect(posts: pd.DataFrame, detector: dict) -> pd.DataFrame:
     """One row per post (post_id, text) and a True/False column per kind the detector knows."""
     compiled = _compile(detector)
@@ -147,16 +140,6 @@ def score(posts: pd.DataFrame, detector: dict, kinds: Iterable[str] = KINDS) -> 
     return pd.DataFrame(rows).set_index("kind")
 
 
-def mistakes(posts: pd.DataFrame, detector: dict, kind: str) -> pd.DataFrame:
-    """The posts the detector gets wrong for one kind, to see what to improve."""
-    found = detect(posts, detector)
-    said = found[kind] if kind in found else pd.Series(False, index=posts.index)
-    truth = posts[kind].astype(bool)
-    out = posts.loc[truth != said, ["post_id", "text"]].copy()
-    out["problem"] = ["missed" if t else "false alarm" for t in truth[truth != said]]
-    return out
-
-
 def alarms(posts: pd.DataFrame, detector: dict) -> pd.DataFrame:
     """One row per post (post_id, text) and `alarm`: the kinds the detector flags in it,
     separated by commas, or "" when it flags nothing."""
@@ -165,22 +148,3 @@ def alarms(posts: pd.DataFrame, detector: dict) -> pd.DataFrame:
     out = posts[["post_id", "text"]].copy()
     out["alarm"] = [", ".join(k for k in kinds if row[k]) for _, row in found.iterrows()]
     return out
-
-
-def try_clues(clues: list[str] | str, examples: list[str]) -> pd.DataFrame:
-    """Which example texts a list of clues matches, and the part of each that matched."""
-    compiled = _compile({"try": clues})["try"]
-    rows = []
-    for text in examples:
-        match = next((m for p in compiled if (m := p.search(text))), None)
-        rows.append({"example": text, "matches": match is not None,
-                     "matched part": match.group(0) if match else ""})
-    return pd.DataFrame(rows)
-
-
-def redact(text: str, detector: dict) -> str:
-    """The text with every part the detector matches replaced by [removed]."""
-    for patterns in _compile(detector).values():
-        for p in patterns:
-            text = p.sub(REDACTED, text)
-    return text
