@@ -439,3 +439,24 @@ def test_settings_are_forgiving_about_case_and_spaces(book):
 def test_sees_rejects_unknown_people(book):
     with pytest.raises(SettingsError):
         who_can_see({"network": "x"}, book).sees("Nobody Z.")
+
+
+def test_who_can_see_answer_turns_settings_mistakes_into_plain_answer_errors():
+    from course.learner.check import AnswerError
+
+    result = v.who_can_see_answer({"network": "facebook", "audience": "friends"}, "holiday_settings")
+    assert result.settings.audience == "friends"
+    with pytest.raises(AnswerError, match="You have not answered yet"):
+        v.who_can_see_answer(..., "holiday_settings")
+    with pytest.raises(AnswerError, match="should be a dictionary"):
+        v.who_can_see_answer(["facebook", "friends"], "holiday_settings")
+    with pytest.raises(AnswerError, match='Did you mean "friends"') as err:
+        v.who_can_see_answer({"network": "facebook", "audience": "frends"}, "holiday_settings")
+    assert type(err.value) is AnswerError
+
+
+def test_left_out_names_the_groups_contacts_on_the_network_who_cannot_see_it(book):
+    result = who_can_see({"network": "facebook", "audience": "friends_except", "except": ["Sister S."]}, book)
+    assert result.left_out("family") == ["Sister S."]
+    assert result.left_out("client") == []          # no client is a Facebook friend
+    assert result.left_out("manager") == ["Boss M."]  # Restricted

@@ -74,7 +74,7 @@ from .model import (ANYWHERE, AUDIENCES, BOOL_KEYS, CHOICES, COMMON_KEYS, FACEBO
                     LINKEDIN_MEMBERS, LIST_KEYS, NETWORK_KEYS, NETWORK_NAMES, NO_EMPLOYER, OUTSIDE_AUDIENCES,
                     OWN_EMPLOYER, PERSONAL_GROUPS, PUBLIC, RISK_LABELS, SEARCH_ENGINES, TAGGED_FRIENDS,
                     TAGGED_FRIENDS_PENDING, Contact, ContactBook, Settings, SettingsError, Visibility, alex_contacts)
-from .rules import who_can_see
+from .rules import who_can_see, who_can_see_answer
 from .settings import parse_settings
 
 __all__ = ["ANYWHERE", "AUDIENCES", "BOOL_KEYS", "CHOICES", "COMMON_KEYS", "FACEBOOK_LISTS", "FINDS_GROUP", "FORMAT_WORDS",
@@ -82,4 +82,4 @@ __all__ = ["ANYWHERE", "AUDIENCES", "BOOL_KEYS", "CHOICES", "COMMON_KEYS", "FACE
            "OUTSIDE_AUDIENCES", "OWN_EMPLOYER", "PERSONAL_GROUPS", "PUBLIC", "RISK_LABELS", "SEARCH_ENGINES",
            "TAGGED_FRIENDS", "TAGGED_FRIENDS_PENDING", "Change", "Contact", "ContactBook", "Settings",
            "SettingsError", "Visibility", "after_change", "alex_contacts", "before_after", "explain",
-           "parse_settings", "who_can_see"]
+           "parse_settings", "who_can_see", "who_can_see_answer"]

@@ -160,6 +160,12 @@ class Visibility:
         """Names of the contacts who can see it (of one group, if given)."""
         return [c.name for c in self.viewers if group is None or c.group == group]
 
+    def left_out(self, group: str) -> list[str]:
+        """Names of the group's contacts on this network who cannot see the post."""
+        seen = {c.contact_id for c in self.viewers}
+        return [c.name for c in self.contacts.on(self.settings.network)
+                if c.group == group and c.contact_id not in seen]
+
     def sees(self, who: str) -> bool:
         """True if `who` (a contact's name or id) can see the post, directly or because
         the post is public."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from .model import (FINDS_GROUP, FORMAT_WORDS, GROUPS, PERSONAL_GROUPS, PUBLIC, SEARCH_ENGINES,
-                    TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, alex_contacts, ContactBook, Settings, Visibility)
+                    TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, alex_contacts, ContactBook, Settings, SettingsError, Visibility)
 from .settings import _resolve_all, parse_settings
 from .compare import _sentence
 
@@ -33,6 +33,21 @@ def who_can_see(settings: dict | Settings, contacts: ContactBook | None = None) 
         notes.append("A photo can be saved or screenshotted by anyone who sees it; ask the people "
                      "in it before posting (right to one's image, Code civil art. 9).")
     return Visibility(s, viewers, per_group, connected, full_outside, reposts, tuple(notes), book)
+
+
+def who_can_see_answer(value, name: str) -> Visibility:
+    """For a test cell: who can see a post published with the learner's settings `value`
+    (the answer called `name`). An answer that is not a dict yet, or settings the model
+    cannot read, fail like any answer that is not right yet (check.AnswerError), with the
+    model's plain words."""
+    __tracebackhide__ = True
+    from .. import check
+
+    check.is_type(value, dict, name)
+    try:
+        return who_can_see(value)
+    except SettingsError as err:
+        raise check.AnswerError(str(err)) from None
 
 
 def _facebook(s: Settings, book: ContactBook):
