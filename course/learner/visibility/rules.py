@@ -166,8 +166,8 @@ def _linkedin(s: Settings, book: ContactBook):
     if not s.public_profile:
         notes.append("Public profile visibility is off: it is about what people who are not signed in see of "
                      "your profile page. LinkedIn's help says an Anyone post is for anyone, on or off LinkedIn, "
-                     "and does not say this setting narrows it: treat it as public. To keep a post to your "
-                     "connections, choose Connections only.")
+                     "and does not say this setting narrows it, so the model does not make an Anyone post "
+                     "members-only. To keep a post to your connections, choose Connections only.")
     return connections, {PUBLIC: True, SEARCH_ENGINES: True}, True, notes
 
 
