@@ -36,7 +36,6 @@ __all__ = [
     "number_close",
     "table_columns",
     "same_table",
-    "looks_right",
 ]
 
 
@@ -244,11 +243,6 @@ def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
             raise AssertionError
     except (AssertionError, TypeError, ValueError):
         _fail(message)
-
-
-def looks_right(note: str = "") -> None:
-    """Kept for notebooks not yet converted to answer keys; prefer `right`."""
-    right(note)
 
 
 def right(note: str = "") -> None:
