@@ -71,3 +71,15 @@ def test_golden_certificates_verify(tmp_path, name):
     (tmp_path / SECRET_NAME).write_text(CERTIFICATE_KEY.hex() + "\n", encoding="ascii")
     ok, why = verify(FOLDER / f"{name}.html", tmp_path)
     assert ok, why
+
+
+def test_the_refresh_command_runs():
+    # `make golden` is `python -m tests.golden.refresh` from the repository's root.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", "import tests.golden.refresh"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
