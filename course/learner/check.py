@@ -96,7 +96,8 @@ def answered(value: Any, name: str) -> None:
     """Fail if the answer is still the `...` placeholder or empty."""
     __tracebackhide__ = True
     if value is Ellipsis:
-        _fail(f"You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell again.")
+        _fail(f"You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell "
+              "again. If that cell shows a red message, fix what it says first.")
     if value is None:
         _fail(f"`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.")
 
@@ -107,7 +108,9 @@ def is_type(value: Any, expected: type | tuple[type, ...], name: str) -> None:
     answered(value, name)
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if type(value) not in kinds:
-        wanted = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
+        # One example is clearer than a list of alternatives (a list also accepts a tuple).
+        wanted = ("a number, like 3 or 2.5" if set(kinds) == {int, float}
+                  else _TYPE_WORDS.get(kinds[0], kinds[0].__name__))
         _fail(f"`{name}` should be {wanted}, but it is {_describe(value)}.")
 
 
