@@ -198,3 +198,19 @@ def test_cell_kinds_and_order(course):
                      "answer_a": (False, True, False, False), "test_a": (True, False, False, False),
                      "reflection": (False, True, False, False)}
     assert cells.in_notebook_order(nb, ["reflection", "gone", "setup"]) == ["setup", "reflection", "gone"]
+
+
+@pytest.mark.parametrize("source, free", [
+    # A test cell may normalise the learner's answer in place: it reads it first.
+    ("going_private = check.normalise(going_private)\ncheck.one_of(going_private, ['b'])", {"check", "going_private"}),
+    ("for _a, _b in route_posts.items():\n    check.equal(_a, _b, m)", {"check", "m", "route_posts"}),
+    ("x = [y for y in items if y > lim]\nprint(x)", {"items", "lim", "print"}),
+    ("_posts = load('p')\nz = _posts[_posts['a'] == 1]\nn += 1", {"load", "n"}),
+    ("def g(a, b=c):\n    return a + d\ng(1)", {"c", "d"}),
+    ("f = lambda q: q + w", {"w"}),
+    ("not python (", set()),
+])
+def test_free_names_are_read_before_they_are_bound(source, free):
+    from course.grading.transfer import free_names
+
+    assert free_names(source) == frozenset(free)

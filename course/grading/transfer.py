@@ -61,16 +61,99 @@ def dumps(value: Any) -> bytes:
 
 @functools.lru_cache(maxsize=4096)  # the same test cells come back with every learner
 def free_names(source: str) -> frozenset[str]:
-    """Names a cell reads without defining them first (a cell that does not parse reads none)."""
+    """Names a cell reads before it defines them (a cell that does not parse reads none).
+
+    In evaluation order: `x = check.normalise(x)` reads the learner's `x`; a name a loop,
+    comprehension, lambda or function binds for itself is its own, not the learner's."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return frozenset()
-    loaded, stored = set(), set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
-    return frozenset(loaded - stored)
+    finder = _FreeNames()
+    finder.visit(tree)
+    return frozenset(finder.free)
+
+
+class _FreeNames(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.free: set[str] = set()
+        self.bound: list[set[str]] = [set()]  # the cell's names, then one set per nested scope
+
+    def _is_bound(self, name: str) -> bool:
+        return any(name in scope for scope in self.bound)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            if not self._is_bound(node.id):
+                self.free.add(node.id)
+        else:
+            self.bound[-1].add(node.id)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self.visit(target)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.target)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and not self._is_bound(node.target.id):
+            self.free.add(node.target.id)
+        self.visit(node.value)
+        self.visit(node.target)
+
+    def visit_For(self, node: ast.For) -> None:
+        self.visit(node.iter)
+        self.visit(node.target)
+        for child in node.body + node.orelse:
+            self.visit(child)
+
+    def _scoped(self, names: set[str], children: list) -> None:
+        self.bound.append(set(names))
+        for child in children:
+            self.visit(child)
+        self.bound.pop()
+
+    def _comprehension(self, node, parts: list) -> None:
+        self.visit(node.generators[0].iter)  # evaluated in the enclosing scope
+        self.bound.append(set())
+        for i, gen in enumerate(node.generators):
+            if i:
+                self.visit(gen.iter)
+            self.visit(gen.target)
+            for cond in gen.ifs:
+                self.visit(cond)
+        for part in parts:
+            self.visit(part)
+        self.bound.pop()
+
+    def visit_ListComp(self, node) -> None:
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+    def _arguments(self, args: ast.arguments) -> set[str]:
+        every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
+        for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit(default)
+        return {a.arg for a in every}
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._scoped(self._arguments(node.args), [node.body])
+
+    def visit_FunctionDef(self, node) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.bound[-1].add(node.name)
+        self._scoped(self._arguments(node.args) | {node.name}, node.body)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
 
 @functools.lru_cache(maxsize=4096)
