@@ -39,10 +39,15 @@ def test_facebook_public_reaches_everyone_and_search_engines(book):
     assert result.public and result.search_engines
 
 
-def test_facebook_restricted_friends_see_only_public_posts(book):
+def test_facebook_restricted_friend_sees_public_posts_and_posts_they_are_tagged_in(book):
     assert "P6" not in seen({"network": "facebook", "audience": "friends"}, book)
     assert "P6" not in seen({"network": "facebook", "audience": "specific_friends", "specific": ["manager"]}, book)
     assert who_can_see({"network": "facebook", "audience": "public"}, book).sees("Boss M.")
+    # Tagged, by Alex or by a friend (tag review off): the Restricted friend sees the post.
+    assert "P6" in seen({"network": "facebook", "audience": "friends", "tags": ["Boss M."]}, book)
+    assert "P6" in seen({"network": "facebook", "audience": "friends", "tags_by_others": ["Boss M."]}, book)
+    note = who_can_see({"network": "facebook", "audience": "friends"}, book).notes
+    assert any("sees only your Public posts and the posts they are tagged in" in n for n in note)
 
 
 def test_facebook_friends_is_friends_only(book):
@@ -166,6 +171,11 @@ def test_instagram_public_reel_is_public_like_a_feed_post(book):
     assert reel.public and reel.search_engines and reel.reposts
 
 
+def test_instagram_story_without_format_is_a_feed_post(book):
+    # A settings dict that forgets "format" describes a feed post, not a story.
+    assert who_can_see({"network": "instagram", "audience": "close_friends"}, book).settings.format == "post"
+
+
 # X --------------------------------------------------------------------------------------
 
 def test_x_is_public_and_searchable_by_default(book):
@@ -177,6 +187,12 @@ def test_x_protected_posts_reach_approved_followers_only_without_reposts(book):
     result = who_can_see({"network": "x", "protected": True}, book)
     assert seen({"network": "x", "protected": True}, book) == ["P3", "P5", "P7", "P9"]
     assert not result.public and not result.search_engines and not result.reposts
+
+
+def test_x_likes_are_private_since_2024(book):
+    for settings in ({"network": "x"}, {"network": "x", "protected": True}):
+        notes = who_can_see(settings, book).notes
+        assert any("Likes are private on X since June 2024" in n and "X Help Centre" in n for n in notes)
 
 
 def test_x_has_no_audience_per_post(book):
@@ -191,9 +207,14 @@ def test_linkedin_anyone_with_public_profile_is_public(book):
     assert result.public and result.search_engines
 
 
-def test_linkedin_public_profile_off_keeps_non_members_and_search_engines_out(book):
+def test_linkedin_anyone_means_on_or_off_linkedin_even_with_public_profile_off(book):
+    # LinkedIn's help: Anyone is anyone, on or off LinkedIn. It does not say public profile
+    # visibility limits such posts to members, so the model does not claim it.
     result = who_can_see({"network": "linkedin", "audience": "anyone", "public_profile": False}, book)
-    assert not result.public and not result.search_engines and result.outside[v.LINKEDIN_MEMBERS]
+    assert result.public and result.search_engines and result.reposts
+    assert not result.outside.get(v.LINKEDIN_MEMBERS)
+    assert any("Anyone means anyone, on or off LinkedIn" in n for n in result.notes)
+    assert not who_can_see({"network": "linkedin", "audience": "connections", "public_profile": False}, book).public
 
 
 def test_linkedin_connections_only(book):
@@ -224,18 +245,87 @@ def test_tiktok_audience_per_video(book):
         who_can_see({"network": "tiktok", "account": "private", "audience": "everyone"}, book)
 
 
+# WhatsApp Status ------------------------------------------------------------------------
+
+def test_whatsapp_status_my_contacts_is_every_mutual_contact_and_the_default(book):
+    # Only people whose number Alex saved and who saved Alex's (the whatsapp column).
+    result = who_can_see({"network": "whatsapp", "audience": "my_contacts"}, book)
+    assert seen({"network": "whatsapp", "audience": "my_contacts"}, book) == ["P1", "P2", "P6"]
+    assert seen({"network": "whatsapp"}, book) == ["P1", "P2", "P6"]
+    assert not result.public and not result.search_engines and not result.reposts
+    assert any("24 hours" in n and "saved yours" in n for n in result.notes)
+
+
+def test_whatsapp_status_my_contacts_except_leaves_out_groups_and_names(book):
+    assert seen({"network": "whatsapp", "audience": "my_contacts_except", "except": ["manager"]}, book) == \
+        ["P1", "P2"]
+    assert seen({"network": "whatsapp", "audience": "my_contacts_except", "except": ["Sister S."]}, book) == \
+        ["P2", "P6"]
+
+
+def test_whatsapp_status_only_share_with_reaches_chosen_contacts_only(book):
+    assert seen({"network": "whatsapp", "audience": "only_share_with", "specific": ["family", "close_friend"]},
+                book) == ["P1", "P2"]
+    # Someone who is not a WhatsApp contact cannot be reached, even when chosen.
+    assert seen({"network": "whatsapp", "audience": "only_share_with", "specific": ["Pal F."]}, book) == []
+
+
+def test_whatsapp_status_unknown_audience_lists_the_three(book):
+    with pytest.raises(SettingsError) as err:
+        who_can_see({"network": "whatsapp", "audience": "friends"}, book)
+    message = str(err.value)
+    assert type(err.value) is SettingsError and "\n" not in message
+    assert message.startswith('The audience "friends" is not one of WhatsApp\'s audiences.')
+    assert '"my_contacts", "my_contacts_except", "only_share_with"' in message
+
+
+@pytest.mark.parametrize("settings, words", [
+    ({"network": "whatsapp", "audience": "my_contacts_except"}, 'add "except"'),
+    ({"network": "whatsapp", "audience": "only_share_with"}, 'add "specific"'),
+    ({"network": "whatsapp", "audience": "my_contacts", "except": ["manager"]}, "only works with"),
+    ({"network": "whatsapp", "audience": "only_share_with", "specific": ["restricted"]}, "Facebook friend list"),
+    ({"network": "whatsapp", "protected": True}, 'WhatsApp has no setting "protected"'),
+])
+def test_whatsapp_status_bad_settings_are_explained(book, settings, words):
+    with pytest.raises(SettingsError, match=words):
+        who_can_see(settings, book)
+
+
 # What no setting removes ---------------------------------------------------------------
 
 def test_friends_only_can_be_forwarded_to_a_competitor(book):
     result = who_can_see({"network": "facebook", "audience": "friends"}, book)
-    assert result.forwardable_to == {"Kestrel Cargo": ("Rival C.",), "Norda Logistics": ("Coll C.",)}
+    assert result.forwardable_to == {"Kestrel Cargo": ("Rival C.",), "Norda Logistics": ("Coll C.",),
+                                     v.ANYWHERE: ("Sister S.", "Best F.", "Pal F.", "Some A.")}
     assert result.second_hand_reach == 100 + 200 + 300 + 50 + 400 + 70
     assert any("Kestrel Cargo" in line for line in result.at_risk())
 
 
-def test_leaving_out_the_competitor_stops_forwarding_to_its_employer(book):
+def test_friends_employers_are_unknown_not_none(book):
+    # Leaving the competitor out does not keep the post from competitors or the client:
+    # friends whose employers Alex does not know can forward a screenshot anywhere.
     result = who_can_see({"network": "facebook", "audience": "friends_except", "except": ["competitor"]}, book)
     assert "Kestrel Cargo" not in result.forwardable_to
+    assert result.unknown_employers == ("Sister S.", "Best F.", "Pal F.", "Some A.")
+    assert result.may_reach("Kestrel Cargo") and result.may_reach("Bexley Foods")
+    assert "work for employers you do not know" in v.explain(result)
+    assert any("employers you do not know" in line for line in result.at_risk())
+    # Only people whose employers are known: the post reaches those employers, not anywhere.
+    colleagues = who_can_see({"network": "facebook", "audience": "specific_friends", "specific": ["colleague"]},
+                             book)
+    assert colleagues.unknown_employers == () and not colleagues.may_reach("Bexley Foods")
+    assert colleagues.may_reach("Norda Logistics")
+
+
+def test_a_post_about_a_client_on_a_friends_network_may_reach_the_client(book):
+    # Module 2, exercise 2: every audience of friends on a private-life network may reach the
+    # client (and its competitors); on LinkedIn the client sees it anyway, as agreed.
+    for settings in ({"network": "facebook", "audience": "friends"},
+                     {"network": "facebook", "audience": "friends_except", "except": ["client", "competitor"]},
+                     {"network": "instagram", "account": "private"},
+                     {"network": "whatsapp", "audience": "my_contacts_except", "except": ["manager"]}):
+        assert who_can_see(settings, book).may_reach("Bexley Foods"), settings
+    assert who_can_see({"network": "linkedin", "audience": "connections"}, book).sees("Buyer C.")
 
 
 def test_going_private_later_does_not_take_back_past_views(book):
@@ -349,3 +439,24 @@ def test_settings_are_forgiving_about_case_and_spaces(book):
 def test_sees_rejects_unknown_people(book):
     with pytest.raises(SettingsError):
         who_can_see({"network": "x"}, book).sees("Nobody Z.")
+
+
+def test_who_can_see_answer_turns_settings_mistakes_into_plain_answer_errors():
+    from course.learner.check import AnswerError
+
+    result = v.who_can_see_answer({"network": "facebook", "audience": "friends"}, "holiday_settings")
+    assert result.settings.audience == "friends"
+    with pytest.raises(AnswerError, match="You have not answered yet"):
+        v.who_can_see_answer(..., "holiday_settings")
+    with pytest.raises(AnswerError, match="should be a dictionary"):
+        v.who_can_see_answer(["facebook", "friends"], "holiday_settings")
+    with pytest.raises(AnswerError, match='Did you mean "friends"') as err:
+        v.who_can_see_answer({"network": "facebook", "audience": "frends"}, "holiday_settings")
+    assert type(err.value) is AnswerError
+
+
+def test_left_out_names_the_groups_contacts_on_the_network_who_cannot_see_it(book):
+    result = who_can_see({"network": "facebook", "audience": "friends_except", "except": ["Sister S."]}, book)
+    assert result.left_out("family") == ["Sister S."]
+    assert result.left_out("client") == []          # no client is a Facebook friend
+    assert result.left_out("manager") == ["Boss M."]  # Restricted

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .model import (LINKEDIN_MEMBERS, NETWORK_NAMES, RISK_LABELS, TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING,
+from .model import (ANYWHERE, LINKEDIN_MEMBERS, NETWORK_NAMES, RISK_LABELS, TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING,
                     Visibility)
 
 
@@ -72,6 +72,10 @@ def explain(result: Visibility) -> str:
         names = result.names(group)
         if names and group != "recruiter":
             parts.append(_sentence(f"{label} among them: {', '.join(names)}"))
-    if result.forwardable_to:
-        parts.append("A screenshot can reach: " + ", ".join(result.forwardable_to) + ".")
+    known = [e for e in result.forwardable_to if e != ANYWHERE]
+    unknown = len(result.unknown_employers)
+    if known:
+        parts.append("A screenshot can reach: " + ", ".join(known) + ".")
+    if unknown and not result.public:
+        parts.append(f"{unknown} of them work for employers you do not know: a screenshot can go anywhere.")
     return " ".join(parts)

@@ -19,7 +19,10 @@ FACEBOOK_LISTS = ("close_friends", "acquaintances", "restricted")
 # people Alex knows personally stand for the ones Alex follows back.
 PERSONAL_GROUPS = ("family", "close_friend", "friend")
 OWN_EMPLOYER = "Norda Logistics"
+# contacts.csv writes "-" where Alex does not know an employer (family, friends): unknown, not
+# "none". Any of them may work anywhere, or know someone who does, and pass a screenshot on.
 NO_EMPLOYER = "-"
+ANYWHERE = "anywhere (employers unknown)"
 
 RISK_LABELS = {"manager": "Your manager", "client": "Clients", "competitor": "Competitors",
                "recruiter": "Recruiters"}
@@ -42,6 +45,7 @@ NETWORK_KEYS = {
     "x": ("protected",),
     "linkedin": ("public_profile", "show_connections"),
     "tiktok": ("account",),
+    "whatsapp": ("except", "specific"),
 }
 AUDIENCES = {
     "facebook": ("public", "friends", "friends_except", "specific_friends", "only_me", "custom", "group"),
@@ -49,9 +53,11 @@ AUDIENCES = {
     "x": (),
     "linkedin": ("anyone", "connections"),
     "tiktok": ("everyone", "followers", "friends", "only_you"),
+    "whatsapp": ("my_contacts", "my_contacts_except", "only_share_with"),
 }
 NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X",
-                 "linkedin": "LinkedIn", "tiktok": "TikTok"}
+                 "linkedin": "LinkedIn", "tiktok": "TikTok",
+                 "whatsapp": "WhatsApp"}
 BOOL_KEYS = ("tag_review", "protected", "public_profile", "show_connections", "location", "photo")
 LIST_KEYS = ("tags", "tags_by_others", "except", "specific", "members", "close_friends")
 CHOICES = {"account": ("public", "private"), "format": ("post", "reel", "story"),
@@ -154,6 +160,12 @@ class Visibility:
         """Names of the contacts who can see it (of one group, if given)."""
         return [c.name for c in self.viewers if group is None or c.group == group]
 
+    def left_out(self, group: str) -> list[str]:
+        """Names of the group's contacts on this network who cannot see the post."""
+        seen = {c.contact_id for c in self.viewers}
+        return [c.name for c in self.contacts.on(self.settings.network)
+                if c.group == group and c.contact_id not in seen]
+
     def sees(self, who: str) -> bool:
         """True if `who` (a contact's name or id) can see the post, directly or because
         the post is public."""
@@ -167,13 +179,29 @@ class Visibility:
 
     @property
     def forwardable_to(self) -> dict[str, tuple[str, ...]]:
-        """Employers a screenshot can reach through the people who see the post:
-        employer -> the viewers who work there. Friends-only is not confidential."""
+        """Where a screenshot can go in one message from the people who see the post:
+        employer -> the viewers who work there, and ANYWHERE -> the viewers whose employer
+        Alex does not know (unknown is not "none": they may work for a client or a
+        competitor, or know someone who does). Friends-only is not confidential."""
         out: dict[str, list[str]] = {}
+        unknown: list[str] = []
         for c in self.viewers:
-            if c.employer != NO_EMPLOYER:
+            if c.employer == NO_EMPLOYER:
+                unknown.append(c.name)
+            else:
                 out.setdefault(c.employer, []).append(c.name)
-        return {k: tuple(v) for k, v in sorted(out.items())}
+        known = {k: tuple(v) for k, v in sorted(out.items())}
+        return {**known, ANYWHERE: tuple(unknown)} if unknown else known
+
+    @property
+    def unknown_employers(self) -> tuple[str, ...]:
+        """The viewers whose employer Alex does not know."""
+        return self.forwardable_to.get(ANYWHERE, ())
+
+    def may_reach(self, employer: str) -> bool:
+        """True if the post, or a screenshot of it, may reach people at `employer`: it is
+        public, someone who works there sees it, or a viewer's employer is unknown."""
+        return self.public or employer in self.forwardable_to or bool(self.unknown_employers)
 
     @property
     def second_hand_reach(self) -> int:
@@ -205,6 +233,10 @@ class Visibility:
                   if any(c.group == "competitor" for c in self.viewers if c.employer == e)]
         if rivals:
             lines.append("A screenshot can reach " + ", ".join(rivals) + " (competitors) in one message.")
+        unknown = self.unknown_employers
+        if unknown and not self.public:
+            lines.append(f"{len(unknown)} viewers whose employers you do not know: any of them can pass a "
+                         "screenshot to anyone, a client or a competitor included.")
         return lines
 
 

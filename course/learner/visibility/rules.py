@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from .model import (FINDS_GROUP, FORMAT_WORDS, GROUPS, LINKEDIN_MEMBERS, PERSONAL_GROUPS, PUBLIC, SEARCH_ENGINES,
-                    TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, alex_contacts, ContactBook, Settings, Visibility)
+from .model import (FINDS_GROUP, FORMAT_WORDS, GROUPS, PERSONAL_GROUPS, PUBLIC, SEARCH_ENGINES,
+                    TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING, alex_contacts, ContactBook, Settings, SettingsError, Visibility)
 from .settings import _resolve_all, parse_settings
 from .compare import _sentence
 
@@ -15,7 +15,7 @@ def who_can_see(settings: dict | Settings, contacts: ContactBook | None = None) 
     book = contacts or alex_contacts()
     s = settings if isinstance(settings, Settings) else parse_settings(settings, book)
     rule = {"facebook": _facebook, "instagram": _instagram, "x": _x,
-            "linkedin": _linkedin, "tiktok": _tiktok}[s.network]
+            "linkedin": _linkedin, "tiktok": _tiktok, "whatsapp": _whatsapp}[s.network]
     ids, outside, reposts, notes = rule(s, book)
     viewers = tuple(c for c in book.contacts if c.contact_id in ids)
     per_group = {g: 0 for g in GROUPS}
@@ -33,6 +33,21 @@ def who_can_see(settings: dict | Settings, contacts: ContactBook | None = None) 
         notes.append("A photo can be saved or screenshotted by anyone who sees it; ask the people "
                      "in it before posting (right to one's image, Code civil art. 9).")
     return Visibility(s, viewers, per_group, connected, full_outside, reposts, tuple(notes), book)
+
+
+def who_can_see_answer(value, name: str) -> Visibility:
+    """For a test cell: who can see a post published with the learner's settings `value`
+    (the answer called `name`). An answer that is not a dict yet, or settings the model
+    cannot read, fail like any answer that is not right yet (check.AnswerError), with the
+    model's plain words."""
+    __tracebackhide__ = True
+    from .. import check
+
+    check.is_type(value, dict, name)
+    try:
+        return who_can_see(value)
+    except SettingsError as err:
+        raise check.AnswerError(str(err)) from None
 
 
 def _facebook(s: Settings, book: ContactBook):
@@ -64,8 +79,8 @@ def _facebook(s: Settings, book: ContactBook):
         left_out = sorted(c.name for c in book.contacts
                           if c.contact_id in restricted and c.contact_id not in ids)
         if left_out and a != "only_me":
-            notes.append(f"{', '.join(left_out)}: on your Restricted list, sees only Public posts "
-                         "and posts you tag them in.")
+            notes.append(f"{', '.join(left_out)}: on your Restricted list, sees only your Public posts "
+                         "and the posts they are tagged in.")
     _facebook_tags(s, book, ids, outside, notes)
     return ids, outside, a == "public", notes
 
@@ -124,12 +139,16 @@ def _instagram(s: Settings, book: ContactBook):
     return followers, {}, False, notes
 
 
+X_LIKES = ("Likes are private on X since June 2024: only you see which posts you liked (X Help Centre; "
+           "X's announcement of private likes, June 2024). Your replies and reposts stay as visible as your posts.")
+
+
 def _x(s: Settings, book: ContactBook):
     followers = {c.contact_id for c in book.on("x")}
     if s.protected:
         return followers, {}, False, ["Protected posts: approved followers only, out of search "
-                                      "engines, no reposts; a follower can still screenshot them."]
-    return followers, {PUBLIC: True, SEARCH_ENGINES: True}, True, []
+                                      "engines, no reposts; a follower can still screenshot them.", X_LIKES]
+    return followers, {PUBLIC: True, SEARCH_ENGINES: True}, True, [X_LIKES]
 
 
 def _linkedin(s: Settings, book: ContactBook):
@@ -142,11 +161,29 @@ def _linkedin(s: Settings, book: ContactBook):
         notes.append("Your connections can browse your connection list, clients and competitors included.")
     if s.audience == "connections":
         return connections, {}, False, notes
-    if s.public_profile:
-        return connections, {PUBLIC: True, SEARCH_ENGINES: True}, True, notes
-    notes.append("Public profile visibility is off: only people signed in to LinkedIn see "
-                 "your Anyone posts, and search engines do not.")
-    return connections, {LINKEDIN_MEMBERS: True}, True, notes
+    # LinkedIn Help Centre: an Anyone post is visible to anyone on or off LinkedIn. Public profile
+    # visibility is about the profile page; LinkedIn's help does not say it limits Anyone posts.
+    if not s.public_profile:
+        notes.append("Public profile visibility is off: it hides your profile page from people who are not "
+                     "signed in. It does not make an Anyone post members-only: Anyone means anyone, on or "
+                     "off LinkedIn. To keep a post to your connections, choose Connections only.")
+    return connections, {PUBLIC: True, SEARCH_ENGINES: True}, True, notes
+
+
+def _whatsapp(s: Settings, book: ContactBook):
+    # WhatsApp Help Centre, "About status privacy": a status reaches only people whose number you
+    # saved and who saved yours (contacts.csv's whatsapp column: both saved); it lasts 24 hours.
+    contacts = {c.contact_id for c in book.on("whatsapp")}
+    if s.audience == "my_contacts_except":
+        ids = contacts - _resolve_all(s.except_, book, lists=False)
+    elif s.audience == "only_share_with":
+        ids = _resolve_all(s.specific, book, lists=False) & contacts
+    else:  # my_contacts, WhatsApp's default
+        ids = set(contacts)
+    notes = ["WhatsApp status: only people whose number you saved and who saved yours can see it, for "
+             "24 hours; in that time any of them can screenshot it. A new status privacy setting applies "
+             "to the next statuses, not to those already sent."]
+    return ids, {}, False, notes
 
 
 def _tiktok(s: Settings, book: ContactBook):

@@ -85,7 +85,8 @@ def _default_audience(values: dict) -> None:
                             f"Add \"audience\" and one of {_allowed(AUDIENCES['facebook'])}, "
                             'like "audience": "friends".')
     values["audience"] = {"instagram": "followers", "x": "account", "linkedin": "anyone",
-                          "tiktok": "followers" if values.get("account") == "private" else "everyone"}[network]
+                          "tiktok": "followers" if values.get("account") == "private" else "everyone",
+                          "whatsapp": "my_contacts"}[network]
 
 
 def _check_combination(s: Settings, book: ContactBook) -> None:
@@ -109,14 +110,24 @@ def _check_combination(s: Settings, book: ContactBook) -> None:
         if s.account == "public" and s.audience == "followers":
             raise SettingsError('On a public TikTok account anyone can follow you, so "followers" is not a '
                                 'choice: use "everyone", "friends" or "only_you", or make the account private.')
-    used_only_with = {"except_": ("facebook", ("friends_except", "custom")),
-                      "specific": ("facebook", ("specific_friends", "custom")),
-                      "members": ("facebook", ("group",)),
-                      "close_friends": ("instagram", ("close_friends",))}
-    for key, (network, audiences) in used_only_with.items():
-        if s.network == network and getattr(s, key) and s.audience not in audiences:
-            raise SettingsError(f'"{key.rstrip("_")}" only works with the audience {_allowed(audiences)}; '
-                                f'this post\'s audience is "{s.audience}". Remove it or change the audience.')
+    if s.network == "whatsapp":
+        if s.audience == "my_contacts_except" and not s.except_:
+            raise SettingsError('"my_contacts_except" needs the people to leave out: add "except": [...], '
+                                'e.g. "except": ["manager", "client"].')
+        if s.audience == "only_share_with" and not s.specific:
+            raise SettingsError('"only_share_with" needs the people to share with: add "specific": [...], '
+                                'e.g. "specific": ["family"].')
+    used_only_with = {"except_": (("facebook", ("friends_except", "custom")),
+                                  ("whatsapp", ("my_contacts_except",))),
+                      "specific": (("facebook", ("specific_friends", "custom")),
+                                   ("whatsapp", ("only_share_with",))),
+                      "members": (("facebook", ("group",)),),
+                      "close_friends": (("instagram", ("close_friends",)),)}
+    for key, uses in used_only_with.items():
+        for network, audiences in uses:
+            if s.network == network and getattr(s, key) and s.audience not in audiences:
+                raise SettingsError(f'"{key.rstrip("_")}" only works with the audience {_allowed(audiences)}; '
+                                    f'this post\'s audience is "{s.audience}". Remove it or change the audience.')
     names = [c.name for c in book.contacts]
     for key in ("tags", "tags_by_others"):
         for who in getattr(s, key):
@@ -126,17 +137,21 @@ def _check_combination(s: Settings, book: ContactBook) -> None:
                                     'as it is in contacts.csv, like ["Anna R."].')
     for key in ("except_", "specific", "members", "close_friends"):
         for who in getattr(s, key) or ():
-            _resolve(who, book, key.rstrip("_"))
+            _resolve(who, book, key.rstrip("_"), lists=s.network == "facebook")
 
 
-def _resolve(who: str, book: ContactBook, key: str) -> set[str]:
-    """Contact ids meant by `who`: a group, a Facebook friend list, or a contact's name."""
+def _resolve(who: str, book: ContactBook, key: str, lists: bool = True) -> set[str]:
+    """Contact ids meant by `who`: a group, a Facebook friend list (if `lists`), or a contact's name."""
     token = _norm(who)
     if token in GROUPS:
         return {c.contact_id for c in book.contacts if c.group == token}
     if token.rstrip("s") in GROUPS:  # "managers", "clients", "competitors"
         return {c.contact_id for c in book.contacts if c.group == token.rstrip("s")}
     if token in FACEBOOK_LISTS:
+        if not lists:
+            raise SettingsError(f'"{key}" names {_shown(who)}, a Facebook friend list, which this network does '
+                                f'not have. Write groups ({_allowed(GROUPS)}) or names as they are in '
+                                'contacts.csv, like "Nora P.".')
         return {c.contact_id for c in book.contacts if c.facebook_list == token}
     contact = book.by_name(who)
     if contact is None:
@@ -148,8 +163,8 @@ def _resolve(who: str, book: ContactBook, key: str) -> set[str]:
     return {contact.contact_id}
 
 
-def _resolve_all(items, book: ContactBook) -> set[str]:
+def _resolve_all(items, book: ContactBook, lists: bool = True) -> set[str]:
     out: set[str] = set()
     for who in items:
-        out |= _resolve(who, book, "")
+        out |= _resolve(who, book, "", lists)
     return out
