@@ -110,8 +110,12 @@ def test_instagram_close_friends_feed_posts_and_reels(sim, share_to, form):
 def test_linkedin_controls_map_to_the_model(sim):
     sim.network.value = "linkedin"
     sim.linkedin["public_profile"].value = False
-    assert "all LinkedIn members: yes" in sim.summary.value
-    assert "search engines" not in sim.summary.value
+    assert sim.settings()["public_profile"] is False
+    # LinkedIn's Anyone means anyone, on or off LinkedIn: the profile setting does not narrow it.
+    assert "the public: yes" in sim.summary.value
+    assert "does not make an Anyone post members-only" in sim.notes.value
+    sim.linkedin["audience"].value = "connections"
+    assert "nobody outside your contacts" in sim.summary.value
 
 
 def test_settings_from_controls_sends_only_the_chosen_panel():
@@ -226,3 +230,44 @@ def test_every_control_is_labelled_above_or_by_its_own_description(sim):
             field = sim.fields[network][name]
             labelled = field is not control and "<span" in field.children[0].value
             assert labelled or control.description, (network, name)
+
+
+# WhatsApp Status: "Status privacy" in the style of Facebook's audiences.
+
+def test_whatsapp_status_my_contacts_is_the_default(sim):
+    sim.network.value = "whatsapp"
+    assert sim.panels.selected_index == list(NETWORK_NAMES).index("whatsapp")
+    assert sim.settings() == {"network": "whatsapp", "tags": [], "location": False, "photo": True,
+                              "audience": "my_contacts"}
+    expected = len(who_can_see({"network": "whatsapp"}).viewers)
+    assert sim.summary.value.startswith(f"<b>{expected} of your contacts") and "nobody outside" in sim.summary.value
+    assert "24 hours" in sim.notes.value
+    assert sim.fields["whatsapp"]["except"].layout.display == "none"
+
+
+def test_whatsapp_status_my_contacts_except_leaves_the_manager_out(sim):
+    sim.network.value = "whatsapp"
+    assert "Lucas J." in sim.at_risk.value
+    sim.whatsapp["audience"].value = "my_contacts_except"
+    assert sim.fields["whatsapp"]["except"].layout.display is None
+    assert "Fix the settings" in sim.at_risk.value         # nobody chosen yet: WhatsApp asks whom
+    sim.whatsapp["except"].value = ("manager", "client")
+    assert sim.settings()["except"] == ["manager", "client"]
+    assert "Lucas J." not in sim.at_risk.value and "<table" in sim.table.value
+
+
+def test_whatsapp_status_only_share_with_family(sim):
+    sim.network.value = "whatsapp"
+    sim.whatsapp["audience"].value = "only_share_with"
+    sim.whatsapp["specific"].value = ("family",)
+    expected = who_can_see({"network": "whatsapp", "audience": "only_share_with", "specific": ["family"]})
+    assert sim.summary.value.startswith(f"<b>{len(expected.viewers)} of your contacts")
+    assert expected.per_group["family"] == len(expected.viewers) > 0
+    assert "specific" in sim.settings() and "except" not in sim.settings()
+
+
+def test_whatsapp_lists_offer_groups_and_whatsapp_contacts_not_facebook_lists(sim):
+    values = [v for _, v in sim.whatsapp["except"].options]
+    assert "manager" in values and "restricted" not in values and "close_friends" not in values
+    names = {c.name for c in sim.contacts.on("whatsapp")}
+    assert names <= set(values)

@@ -234,7 +234,7 @@ def test_the_simulator_fits_every_width_with_the_file_browser_open_or_closed(lea
     sim.root.wait_for()
     sim.chart_loaded()
     offered = networks_in(sim)
-    assert set(offered) >= set(NETWORK_NAMES.values()), offered
+    assert set(offered) >= set(NETWORK_NAMES.values()) and "WhatsApp" in offered, offered
     # A tag: the notes and the chart's lower panel have the most to say.
     sim.pick("tags", ["Anna R."])
 
@@ -255,6 +255,11 @@ def test_the_simulator_fits_every_width_with_the_file_browser_open_or_closed(lea
                     if not me.page.locator(".course-sim-facebook-specific select").evaluate(
                             "(s) => s.selectedOptions.length"):
                         sim.pick("facebook-specific", ["family", "close friend", "list: Close Friends"])
+                if key == "whatsapp":
+                    sim.choose("whatsapp-audience", "My contacts except...")
+                    if not me.page.locator(".course-sim-whatsapp-except select").evaluate(
+                            "(s) => s.selectedOptions.length"):
+                        sim.pick("whatsapp-except", ["manager", "client"])
                 found[f"{state} {network}"] = sim.problems()
                 sim.shot(f"{state}-{key}")
             sim.choose("network", "Facebook")

@@ -250,13 +250,22 @@ def settings_from_controls(network: str, panels: dict[str, dict], tags: tuple, l
                         show_connections=panel["show_connections"])
     elif network == "tiktok":
         settings.update(account="private" if panel["private"] else "public", audience=panel["audience"])
+    elif network == "whatsapp":
+        settings["audience"] = panel["audience"]
+        if panel["audience"] == "my_contacts_except":
+            settings["except"] = list(panel["except"])
+        if panel["audience"] == "only_share_with":
+            settings["specific"] = list(panel["specific"])
     return settings
 
 
-# Which Facebook controls matter for each audience (the others are hidden, as in the app,
-# where choosing "Friends except..." opens the list to pick from).
-FACEBOOK_SHOWS = {"except": ("friends_except", "custom"), "specific": ("specific_friends", "custom", "group"),
-                  "group_privacy": ("group",), "group_visibility": ("group",)}
+# Which controls matter for each audience (the others are hidden, as in the apps, where
+# choosing "Friends except..." or "My contacts except..." opens the list to pick from).
+SHOWN_WITH = {
+    "facebook": {"except": ("friends_except", "custom"), "specific": ("specific_friends", "custom", "group"),
+                 "group_privacy": ("group",), "group_visibility": ("group",)},
+    "whatsapp": {"except": ("my_contacts_except",), "specific": ("only_share_with",)},
+}
 
 
 def _prose(markup: str) -> str:
@@ -349,6 +358,17 @@ class PrivacySimulator(widgets.VBox):
                 ("Everyone", "everyone"), ("Followers", "followers"), ("Friends", "friends"),
                 ("Only you", "only_you")]),
         }
+        # WhatsApp Status: its "Status privacy" choices; the lists name groups, then the
+        # contacts who have Alex's number and whose number Alex saved (no Facebook lists).
+        on_whatsapp = [(g.replace("_", " "), g) for g in GROUPS] + \
+                      [(c.name, c.name) for c in self.contacts.on("whatsapp")]
+        self.whatsapp = {
+            "audience": widgets.Dropdown(value="my_contacts", options=[
+                ("My contacts", "my_contacts"), ("My contacts except...", "my_contacts_except"),
+                ("Only share with...", "only_share_with")]),
+            "except": widgets.SelectMultiple(options=on_whatsapp, rows=5),
+            "specific": widgets.SelectMultiple(options=on_whatsapp, rows=5),
+        }
         labels = {
             "facebook": {"audience": "Audience", "except": "Friends except... / Don't share with",
                          "specific": "Specific friends / Share with / Group members",
@@ -358,6 +378,8 @@ class PrivacySimulator(widgets.VBox):
             "instagram": {"share_to": "Share to"},
             "linkedin": {"audience": "Who can see your post?", "show_connections": "Who can see your connections"},
             "tiktok": {"audience": "Who can watch this video"},
+            "whatsapp": {"audience": "Status privacy", "except": "My contacts except...",
+                         "specific": "Only share with..."},
         }
         tag_review_help = widgets.HTML('<small style="line-height:1.3;display:inline-block">holds the tags '
                                        "<i>others</i> add to your posts</small>", layout=widgets.Layout(width="auto"))
@@ -417,9 +439,10 @@ class PrivacySimulator(widgets.VBox):
         self.redraw()
 
     def _show_relevant_fields(self) -> None:
-        audience = self.facebook["audience"].value
-        for name, audiences in FACEBOOK_SHOWS.items():
-            self.fields["facebook"][name].layout.display = None if audience in audiences else "none"
+        for network, shown_with in SHOWN_WITH.items():
+            audience = getattr(self, network)["audience"].value
+            for name, audiences in shown_with.items():
+                self.fields[network][name].layout.display = None if audience in audiences else "none"
 
     def redraw(self) -> View:
         self.panels.selected_index = list(NETWORK_NAMES).index(self.network.value)
