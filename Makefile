@@ -20,7 +20,7 @@ help:
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
 	@echo "make bench  - run the benchmarks under benchmarks/"
-	@echo "make golden - rewrite tests/golden/*.html, the expected HTML of every page and fragment"
+	@echo "make golden - rewrite tests/golden/*.html (every page and fragment) and docs/first-tries/ (what learners see for each wrong answer)"
 	@echo "make lock   - recompile requirements.txt from requirements.in"
 	@echo "make docs   - regenerate docs/commands.md from the commands' --help"
 
@@ -68,6 +68,7 @@ bench: $(STAMP)
 .PHONY: golden
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.refresh
+	COURSE_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q -p no:randomly tests/test_formative.py -k first_tries
 
 lock:
 	$(PYTHON) -m venv /tmp/course-lock-venv

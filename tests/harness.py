@@ -11,12 +11,14 @@ gradebook. Variants graded in one autograde run (one "learner" each):
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from course.coursedir import copy_sources, generate_assignments, run_nbgrader, source_notebook
+from course.grading.command import grade
 from course.trainer.synthetic import WRONG_ANSWERS
 from course.trainer.synthetic import wrong_answers as load_wrong_answers
 from support.gradebook import CellScore, cell_scores
@@ -58,6 +60,7 @@ class GradedVariants:
     assignment: str
     scores: dict[str, dict[str, CellScore]]  # learner -> grade_id -> score
     wrong: dict[str, list[WrongAnswer]]  # test grade_id -> its wrong answers
+    course_scores: dict[str, dict[str, CellScore]]  # the same learners graded by `course grade`
 
     def test_cells(self) -> list[str]:
         return [g for g, s in self.scores["solved"].items() if s.auto_graded]
@@ -82,6 +85,13 @@ def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
         folder = course / "submitted" / learner / assignment
         folder.mkdir(parents=True)
         nbformat.write(nb, str(folder / src_path.name))
+    # The same submissions graded by `course grade`, in a copy with its own gradebook.
+    ours = workdir / "course-grade"
+    shutil.copytree(course, ours, ignore=shutil.ignore_patterns("gradebook.db*", "autograded"))
+    shutil.copy(ROOT / "nbgrader_config.py", ours / "nbgrader_config.py")
     run_nbgrader(["autograde", assignment, "--force"], course, ROOT, db_url=db_url)
     scores = {learner: cell_scores(db_url, assignment, src_path.stem, learner) for learner in variants}
-    return GradedVariants(assignment, scores, wrong)
+    grade(ours, [assignment], workers=2, progress=False)
+    ours_url = f"sqlite:///{ours / 'gradebook.db'}"
+    course_scores = {learner: cell_scores(ours_url, assignment, src_path.stem, learner) for learner in variants}
+    return GradedVariants(assignment, scores, wrong, course_scores)

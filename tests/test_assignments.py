@@ -80,6 +80,17 @@ def test_wrong_answers_do_not_break_unrelated_exercises(graded):
             assert any(s.auto_score == s.max_score for s in others), f"{learner} zeroes every exercise"
 
 
+def test_course_grade_gives_nbgrader_scores(graded):
+    # Solved, untouched and every wrong answer: `course grade` scores each cell as
+    # `nbgrader autograde` does.
+    differ = {learner: {g: (s.auto_score, graded.course_scores[learner].get(g)) for g, s in cells.items()
+                        if graded.course_scores[learner].get(g) is None
+                        or graded.course_scores[learner][g].auto_score != s.auto_score}
+              for learner, cells in graded.scores.items()}
+    differ = {k: v for k, v in differ.items() if v}
+    assert not differ, f"course grade and nbgrader autograde disagree: {differ}"
+
+
 def test_release_has_no_drift(assignment):
     changed = release(ROOT, [assignment], check_only=True)
     assert changed == [], f"release/{assignment} differs from what source/ gives: run `course release`"

@@ -1,4 +1,5 @@
-"""The personal charter: the plain functions, the form (driven by setting .value), the export."""
+"""The personal charter: the plain functions, the checks of module 7, the form (driven by
+setting .value), the export."""
 
 import pytest
 
@@ -34,33 +35,70 @@ def test_problems_say_what_is_missing_or_wrong(change, words):
     assert any(words in p for p in charter.charter_problems(c)), charter.charter_problems(c)
 
 
-def test_form_starts_incomplete_and_setting_values_changes_the_charter():
-    form = charter.build_charter_form()
-    before = form.charter()
-    assert charter.charter_problems(before)
-    assert "Still to do" in form.preview.value
-
-    form.audience["LinkedIn"].value = "work"
-    form.audience["Instagram"].value = "private"
-    for rule in ("courtesy", "quiet_hours", "no_location"):
-        form.rule_boxes[rule].value = True
-    form.offline_from.value = 18
-    form.own_words.value = "  No work apps on my phone.  "
-
-    after = form.charter()
-    assert after != before
-    assert after["networks"]["LinkedIn"] == "work" and after["networks"]["Instagram"] == "private"
-    assert after["rules"] == ["no_location", "courtesy", "quiet_hours"]
-    assert after["offline_from"] == 18 and after["own_words"] == "No work apps on my phone."
-    assert charter.charter_problems(after) == []
-    # The preview shows the same charter as code to copy, and says it is complete.
-    assert "complete" in form.preview.value and "&#x27;offline_from&#x27;: 18" in form.preview.value
+def test_typed_words_follow_the_one_normalisation_rule():
+    """Case and spaces do not count, 19.0 is 19 (check.normalise), as in every check."""
+    typed = {"Networks": {" linkedin ": "Work", "FACEBOOK": "Not Used ", "Instagram": "Private",
+                          "x": "NOT USED", "TikTok": "not  used", "WhatsApp": " not used"},
+             "rules": ["Courtesy", " quiet_hours", "CONSENT_PHOTOS"],
+             "offline_from": 19.0, "offline_until": 8, "own_words": "  Phone off on Sundays. "}
+    assert charter.charter_problems(typed) == []
+    same = charter.normalised(typed)
+    assert same["networks"] == complete()["networks"] and same["offline_from"] == 19
+    assert type(same["offline_from"]) is int and same["rules"] == ["courtesy", "quiet_hours", "consent_photos"]
+    assert charter.to_markdown(typed).startswith(charter.to_markdown(complete()).split("## My rules")[0])
 
 
-def test_as_code_gives_back_the_same_dict():
-    namespace: dict = {}
-    exec(charter.as_code(complete()), namespace)
-    assert namespace["my_charter"] == complete()
+def test_the_form_left_with_dots_says_what_to_fill_in():
+    form = {"networks": {n: ... for n in charter.NETWORKS}, "rules": list(charter.RULES),
+            "offline_from": 19, "offline_until": ..., "own_words": ""}
+    problems = " ".join(charter.charter_problems(form))
+    assert "Replace the ... after LinkedIn, Facebook, Instagram, X, TikTok, WhatsApp" in problems
+    assert 'Replace the ... after "offline_until"' in problems
+
+
+def choices(**changes):
+    return {**dict(offline_from=19, work_network="LinkedIn", posts_colleague_photos=True), **changes}
+
+
+@pytest.mark.parametrize("changes, words", [
+    (dict(offline_from=22), "stops work messages at 19:00, but in section 3 you chose 22:00"),
+    (dict(offline_from="19"), "without quotes"),
+    (dict(offline_from=...), "Answer `my_offline_from`"),
+    (dict(work_network="Facebook"), 'You chose Facebook for work contacts'),
+    (dict(work_network="Viadeo"), "should be one of"),
+    (dict(work_network=["LinkedIn"]), "should be one of"),
+    (dict(posts_colleague_photos="yes"), "True or False"),
+])
+def test_choices_that_disagree_with_the_charter_are_named(changes, words):
+    problems = charter.choice_problems(complete(), **choices(**changes))
+    assert any(words in p for p in problems), problems
+
+
+def test_the_consent_rule_is_needed_only_by_who_posts_colleagues_photos():
+    without = dict(complete(), rules=["courtesy", "quiet_hours", "no_location"])
+    assert any("consent_photos" in p for p in charter.choice_problems(without, **choices()))
+    assert charter.choice_problems(without, **choices(posts_colleague_photos=False)) == []
+    assert charter.choice_problems(complete(), **choices(work_network=" linkedin ", offline_from=19.0)) == []
+
+
+def test_check_fails_with_one_plain_message_and_passes_silently():
+    from course.learner.check import AnswerError
+
+    assert charter.check(complete(), 19, "LinkedIn", True) is None
+    for given, words in [(..., "not answered yet"), (["LinkedIn"], "curly brackets"),
+                         (dict(complete(), rules=[]), "not complete yet"),
+                         (complete(), "make them agree")]:
+        with pytest.raises(AnswerError, match=words):
+            charter.check(given, 18 if words == "make them agree" else 19, "LinkedIn", True)
+
+
+def test_show_saves_the_documents_or_says_what_is_missing(tmp_path):
+    shown = charter.show(complete(), tmp_path)
+    assert "# My social media charter" in shown.data and "my_charter.html" in shown.data
+    assert (tmp_path / "my_charter.md").exists() and (tmp_path / "my_charter.html").exists()
+    assert "not complete yet" in repr(charter.show(dict(complete(), rules=[]), tmp_path / "no"))
+    assert "not complete yet" in repr(charter.show(..., tmp_path / "no"))
+    assert not (tmp_path / "no").exists()
 
 
 def test_markdown_and_html_documents(tmp_path):

@@ -80,5 +80,24 @@ def test_weekly_share_bars_draw_each_week_as_a_percentage():
     assert [t.get_text() for t in ax.get_xticklabels()] == list(WEEKS.index)
     assert [round(y, 3) for line in ax.get_lines() for y in line.get_ydata()] == [33.333, 33.333]
     assert plt.get_fignums() == []
-    with pytest.raises(ValueError, match="at least one week"):
-        charts.weekly_share_bars(WEEKS.iloc[:0])
+
+
+@pytest.mark.parametrize("given, words", [
+    (WEEKS * 0 + pd.Series([7, 21, 35], index=WEEKS.index), "goes up to 35"),   # .sum(): counts
+    (WEEKS * 100, "goes up to 40"),                                             # percentages
+    (Ellipsis, "Nothing to draw yet"),
+    (WEEKS.to_frame(), "single square brackets"),
+    (0.19, "one share per week"),
+    (WEEKS.iloc[:0], "no weeks"),
+    (pd.Series(["a", "b"]), "should hold numbers"),
+])
+def test_weekly_share_bars_say_what_is_wrong_instead_of_drawing_nonsense(monkeypatch, given, words):
+    """A wrong answer (counts from .sum(), still ..., a table) gets a plain sentence, not a
+    chart climbing to 3,500 %, and never an error that would stop Run All."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    plt.close("all")
+    note = charts.weekly_share_bars(given)
+    assert isinstance(note, charts.ChartNote) and words in repr(note)
+    assert "Traceback" not in repr(note) and len(repr(note).splitlines()) == 1
+    assert plt.get_fignums() == []
+    assert charts.weekly_share_problem(WEEKS) is None

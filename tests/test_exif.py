@@ -61,3 +61,30 @@ def test_unknown_photo_names_the_known_ones():
 
 def test_map_link_points_at_the_position():
     assert "mlat=45.75780&mlon=4.83200" in exif.map_link((45.7578, 4.832))
+
+
+# How a photo travels: Facebook, Instagram, X and WhatsApp's usual photo send remove the
+# location; an e-mail attachment, a cloud link and a WhatsApp "document" keep it.
+
+@pytest.mark.parametrize("channel", ["facebook", "instagram", "x", "whatsapp_photo"])
+def test_platforms_and_usual_whatsapp_photos_drop_the_location(channel):
+    assert exif.keeps_location(channel) is False
+
+
+@pytest.mark.parametrize("channel", ["email", "cloud_link", "whatsapp_document"])
+def test_files_that_travel_as_they_are_keep_the_location(channel):
+    assert exif.keeps_location(channel) is True
+
+
+def test_channel_names_follow_the_course_normalisation():
+    assert exif.keeps_location("  WhatsApp_Document ") is True
+    with pytest.raises(ValueError, match="email"):
+        exif.keeps_location("carrier pigeon")
+
+
+def test_channel_table_lists_every_channel_without_the_answer():
+    table = exif.channel_table()
+    assert list(table["channel"]) == list(exif.CHANNELS)
+    assert list(table.columns) == ["channel", "how the photo is sent"]
+    assert all(type(v) is str for v in table.to_numpy().ravel())  # no True/False column to copy
+

@@ -12,13 +12,14 @@ The nbgrader-graded proof (scores) is tests/test_assignments.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
 from nbclient import NotebookClient
-from support.formative import is_plain, kernel_session, module_cells, run_solved
+from support.formative import first_tries, is_plain, kernel_session, module_cells, run_solved
 from support.perturb import __file__ as PERTURB_FILE
 
 from course.trainer.synthetic import wrong_answers
@@ -100,6 +101,22 @@ def test_visible_and_graded_verdicts_agree_on_perturbed_answers(module):
             session.run(f"{name} = _saved")
     assert tried > 0
     assert not disagreements, f"{assignment} ({tried} variants tried):\n" + "\n".join(disagreements)
+
+
+FIRST_TRIES = ROOT / "docs" / "first-tries"
+
+
+def test_first_tries_page_is_current(module):
+    # otter-grader's golden files: what learners read for every wrong answer, committed, so
+    # a change of wording is seen in review. `make golden` rewrites them.
+    assignment, session, exercises, _ = module
+    text = first_tries(session, assignment, exercises, wrong_answers(assignment))
+    path = FIRST_TRIES / f"{assignment}.md"
+    if os.environ.get("COURSE_REFRESH_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists() and path.read_text(encoding="utf-8") == text, (
+        f"{path.relative_to(ROOT)} is not what learners now see: run `make golden` and review the diff")
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -1,5 +1,5 @@
-"""The data sets of modules 5 and 6: made by their seeded scripts, and holding the
-teaching cases the exercises rely on."""
+"""The data sets of modules 6 (oversharing) and 7 (rights and charter): made by their
+seeded scripts, and holding the teaching cases the exercises rely on."""
 
 import csv
 import random
@@ -47,6 +47,16 @@ def test_internal_drafts_carry_no_answer():
     drafts = load("internal_posts")
     assert list(drafts.columns) == ["post_id", "audience", "text"]
     assert drafts["post_id"].is_unique and "Friends" in set(drafts["audience"])
+
+
+def test_kims_drafts_and_colleague_posts_carry_no_answer():
+    kim, colleagues = load("kim_drafts"), load("colleague_posts")
+    assert list(kim.columns) == ["post_id", "text"] and kim["post_id"].is_unique
+    assert list(colleagues.columns) == ["post_id", "audience", "text"] and colleagues["post_id"].is_unique
+    assert [tuple(r.values()) for r in csv_rows("colleague_posts")] == [
+        (f"C{i + 1:02d}", a, t) for i, (a, t) in enumerate(make_pii_posts.COLLEAGUES)]
+    # Friends-only posts among them: the audience does not make a colleague's health postable.
+    assert "Friends" in set(colleagues["audience"]) and "Public" in set(colleagues["audience"])
 
 
 def test_photos_are_what_the_seeded_script_makes(tmp_path, monkeypatch):

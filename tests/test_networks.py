@@ -62,3 +62,25 @@ def test_as_table_has_one_row_per_network():
     assert list(table.index) == networks.names()
     assert table.loc["Google+", "audience controls"] == "-"
     assert "Protect your posts" in table.loc["X", "audience controls"]
+
+
+def test_x_and_tiktok_are_public_by_default_so_private_life_is_not_a_private_audience():
+    public = networks.public_by_default()
+    assert "X" in public and "TikTok" in public
+    assert "WhatsApp" not in public and "Facebook" not in public
+    private_life = [n.name for n in networks.CATALOGUE if n.main_use == "private life"]
+    assert set(public) & set(private_life) == {"Instagram", "TikTok", "X"}
+
+
+def test_approved_only_controls_are_real_controls_of_their_network():
+    for network in networks.CATALOGUE:
+        assert set(network.approved_only) <= set(network.audience_controls), network.name
+    assert networks.get("X").approved_only == ("Protect your posts",)
+    assert networks.get("TikTok").approved_only == networks.get("Instagram").approved_only == ("Private account",)
+    facebook = networks.get("Facebook").approved_only
+    assert "Public" not in facebook and "Custom" not in facebook and "Friends" in facebook
+
+
+def test_spellings_accept_a_name_written_without_its_dots():
+    assert networks.spellings("Friends except...") == ["Friends except...", "Friends except", "Friends except\u2026"]
+    assert networks.spellings("Private account") == ["Private account"]

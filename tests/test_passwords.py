@@ -86,3 +86,35 @@ def test_sample_shows_length_beating_variety():
     bits = table["length"] * table["alphabet_size"].map(math.log2)
     assert table.loc["G2", "alphabet"] == "all printable" and table.loc["G5", "alphabet"] == "lowercase"
     assert bits["G5"] > bits["G2"]
+
+
+def test_candidate_table_gives_each_candidate_an_id_in_order():
+    table = passwords.candidate_passwords()
+    assert list(table.columns) == ["id", "password"]
+    assert table["id"].tolist() == [f"C{i}" for i in range(1, len(passwords.CANDIDATES) + 1)]
+    assert table["password"].tolist() == list(passwords.CANDIDATES)
+
+
+def test_candidates_teach_both_nist_minimums():
+    # NIST SP 800-63B-4 §3.1.1.2: 15 characters when the password is the only factor, 8 with
+    # MFA, and a blocklist either way. Each rule must decide at least one candidate.
+    lengths = [len(p) for p in passwords.CANDIDATES]
+    listed = [passwords.sha1_hex(p) in passwords.breached_hashes() for p in passwords.CANDIDATES]
+    assert any(n >= 15 and not b for n, b in zip(lengths, listed))        # accepted either way
+    assert any(8 <= n < 15 and not b for n, b in zip(lengths, listed))    # refused alone only
+    assert all(n >= 8 for n in lengths)                                   # with MFA: only the list refuses
+
+
+def test_cnil_thresholds_are_by_login_system_and_no_sample_is_borderline():
+    # CNIL délibération n° 2022-100: about 80 bits for a password alone, 50 with limited tries,
+    # 13 for a code that unlocks extra hardware. Its own example of 12 characters of the four
+    # types is 79.6 bits with its 99 symbols (78.7 with 94): "about 80". No sample sits
+    # between 75 and 80, so "about 80" and "80" give the module's exercise the same verdicts.
+    assert passwords.CNIL_THRESHOLDS == {"password alone": 80, "limited tries": 50, "extra hardware": 13}
+    assert round(12 * math.log2(26 + 26 + 10 + 37), 1) == 79.6 and round(12 * math.log2(94), 1) == 78.7
+    table = passwords.sample_passwords()
+    bits = table["length"] * table["alphabet_size"].map(math.log2)
+    assert not ((bits > 75) & (bits < 80)).any()
+    for login in ("password alone", "limited tries"):   # the two logins of the exercise
+        needed = passwords.CNIL_THRESHOLDS[login]
+        assert (bits >= needed).any() and (bits < needed).any()

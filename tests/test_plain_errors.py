@@ -43,6 +43,13 @@ def test_missing_column_lists_the_real_columns():
     assert "no column 'Group'" in message and "Did you mean 'group'" in message and "'linkedin'" in message
 
 
+def test_missing_column_of_a_grouped_table_lists_the_real_columns():
+    table = pd.DataFrame({"week": [1, 2], "outside_hours": [True, False]})
+    error, tb = caught('table.groupby("week")["outside_hour"].mean()', {"table": table})
+    message = plain_errors.explain(error, tb, [])
+    assert "no column 'outside_hour'" in message and "Did you mean 'outside_hours'" in message
+
+
 def test_missing_dict_key_lists_the_keys():
     error, tb = caught('settings["Audience"]', {"settings": {"network": "x", "audience": "friends"}})
     message = plain_errors.explain(error, tb, [])

@@ -213,7 +213,7 @@ def test_linkedin_anyone_means_on_or_off_linkedin_even_with_public_profile_off(b
     result = who_can_see({"network": "linkedin", "audience": "anyone", "public_profile": False}, book)
     assert result.public and result.search_engines and result.reposts
     assert not result.outside.get(v.LINKEDIN_MEMBERS)
-    assert any("Anyone means anyone, on or off LinkedIn" in n for n in result.notes)
+    assert any("an Anyone post is for anyone, on or off LinkedIn" in n for n in result.notes)
     assert not who_can_see({"network": "linkedin", "audience": "connections", "public_profile": False}, book).public
 
 

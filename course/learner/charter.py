@@ -1,19 +1,20 @@
-"""Your personal usage charter: a form to fill in, a plain dict, a readable document.
+"""Your personal usage charter: a plain dict, checked, and turned into a document to keep.
 
 A charter says, for each network, which audience it is for (work, private life, or not
-used), which rules you keep, and when you stop reading work messages. The form
-(`build_charter_form()`, an ipywidgets VBox, returned and never displayed here) shows
-the charter as a dict you can copy into a notebook cell; `make_charter` builds that
-dict from plain values, `charter_problems` says what is missing or contradictory, and
-`to_markdown` / `to_html` / `export` turn it into a document to keep.
+used), which rules you keep, and when you stop reading work messages. Module 7's answer
+cell is itself the form: the dict `my_charter`, one choice a line, `...` where the learner
+decides. `charter_problems` says what is missing or contradictory, `check` also checks it
+against the learner's earlier choices (offline hours, work network, photos), `show` saves
+and shows it, and `to_markdown` / `to_html` / `export` turn it into a document.
+
+Typed words follow the course's one rule (`check.normalise`): "Work", " LinkedIn " and
+19.0 are "work", "LinkedIn" and 19. `make_charter` builds the dict from plain values and
 """
 
 from __future__ import annotations
 
-import pprint
 from pathlib import Path
 
-import ipywidgets as widgets
 
 from ..templates import render
 
@@ -39,7 +40,47 @@ RULES = {
 
 
 def _hour(h: int) -> str:
-    return f"{h:02d}:00"
+    return f"{int(h):02d}:00"
+
+
+def _word(value):
+    """The course's rule for a typed word (check.normalise): case and spaces do not count."""
+    return " ".join(value.split()).casefold() if type(value) is str else value
+
+
+def _whole(value):
+    """19.0 is 19 (check.normalise); anything else is left as it is, for the checks to name."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+_NETWORK_BY_WORD = {_word(n): n for n in NETWORKS}
+_KEY_BY_WORD = {_word(k): k for k in KEYS}
+
+
+def normalised(charter):
+    """The charter with typed words read by the course's one rule: keys and network names
+    in any case ("linkedin" is "LinkedIn"), audiences and rule names in lower case, whole
+    hours as int, own words without surrounding spaces. Values of the wrong kind are kept
+    as they are, for `charter_problems` to name. Not a dict: returned unchanged."""
+    if type(charter) is not dict:
+        return charter
+    out = {_KEY_BY_WORD.get(_word(k), k): v for k, v in charter.items()}
+    networks = out.get("networks")
+    if type(networks) is dict:
+        named = {_NETWORK_BY_WORD.get(_word(k), k): _word(v) for k, v in networks.items()}
+        out["networks"] = {**{n: named[n] for n in NETWORKS if n in named},
+                           **{k: v for k, v in named.items() if k not in NETWORKS}}
+    rules = out.get("rules")
+    if type(rules) in (list, tuple):
+        out["rules"] = [_word(r) for r in rules]
+    for key in ("offline_from", "offline_until"):
+        if key in out:
+            out[key] = _whole(out[key])
+    if type(out.get("own_words")) is str:
+        out["own_words"] = out["own_words"].strip()
+    return out
 
 
 def make_charter(audiences: dict[str, str], rules: list[str], offline_from: int,
@@ -54,10 +95,15 @@ def make_charter(audiences: dict[str, str], rules: list[str], offline_from: int,
     }
 
 
+def _is_hour(value) -> bool:
+    return type(value) is int and 0 <= value <= 23
+
+
 def charter_problems(charter: dict) -> list[str]:
     """What is missing or contradictory in a charter, in plain words (empty: complete)."""
     if type(charter) is not dict:
         return ["The charter should be a dictionary, as shown under the form."]
+    charter = normalised(charter)
     missing = [k for k in KEYS if k not in charter]
     if missing:
         return [f"The charter has no {k!r} entry." for k in missing]
@@ -66,10 +112,14 @@ def charter_problems(charter: dict) -> list[str]:
     if type(networks) is not dict:
         problems.append('"networks" should be a dictionary: {"LinkedIn": "work", ...}.')
     else:
+        unanswered = [net for net in NETWORKS if networks.get(net, "") is Ellipsis]
+        if unanswered:
+            problems.append(f"Replace the ... after {', '.join(unanswered)} with \"work\", \"private\" or "
+                            "\"not used\", in quotes.")
         for net in NETWORKS:
             if net not in networks:
                 problems.append(f"Say what {net} is for: \"work\", \"private\" or \"not used\".")
-            elif networks[net] not in AUDIENCES:
+            elif networks[net] is not Ellipsis and networks[net] not in AUDIENCES:
                 problems.append(f"{net}: {networks[net]!r} is not one of \"work\", \"private\", \"not used\".")
         unknown = [n for n in networks if n not in NETWORKS]
         if unknown:
@@ -77,7 +127,7 @@ def charter_problems(charter: dict) -> list[str]:
         if networks and all(networks.get(n) == "not used" for n in NETWORKS):
             problems.append("Every network is \"not used\": the charter needs at least one network you use.")
     rules = charter["rules"]
-    if type(rules) is not list or not all(type(r) is str for r in rules):
+    if type(rules) not in (list, tuple) or not all(type(r) is str for r in rules):
         problems.append('"rules" should be a list of rule names in quotes.')
     else:
         unknown = [r for r in rules if r not in RULES]
@@ -87,19 +137,104 @@ def charter_problems(charter: dict) -> list[str]:
             problems.append(f"Choose at least {MIN_RULES} rules.")
     for key in ("offline_from", "offline_until"):
         value = charter[key]
-        if type(value) is not int or not 0 <= value <= 23:
+        if value is Ellipsis and key == "offline_from":
+            problems.append('"offline_from" is still ...: answer `my_offline_from` (section 3), or write an '
+                            'hour from 0 to 23 in its place, then run the cell again.')
+        elif value is Ellipsis:
+            problems.append(f'Replace the ... after "{key}" with an hour, a whole number from 0 to 23.')
+        elif not _is_hour(value):
             problems.append(f'"{key}" should be an hour, a whole number from 0 to 23.')
-    if charter["offline_from"] == charter["offline_until"]:
+    if _is_hour(charter["offline_from"]) and charter["offline_from"] == charter["offline_until"]:
         problems.append("Your offline hours start and end at the same hour: that leaves no time offline.")
     if type(charter["own_words"]) is not str:
         problems.append('"own_words" should be a text in quotes (it may be empty).')
     return problems
 
 
+def choice_problems(charter: dict, offline_from, work_network, posts_colleague_photos) -> list[str]:
+    """Where a complete charter disagrees with the learner's earlier choices (module 7:
+    `my_offline_from`, `my_work_network`, `i_post_colleague_photos`), in plain words."""
+    charter = normalised(charter)
+    problems = []
+    offline_from = _whole(offline_from)
+    if offline_from is Ellipsis:
+        problems.append("Answer `my_offline_from` in section 3 first (replace its ... and run that cell).")
+    elif not _is_hour(offline_from):
+        problems.append("`my_offline_from` (section 3) should be an hour, a whole number from 0 to 23, "
+                        "without quotes.")
+    elif charter["offline_from"] != offline_from:
+        problems.append(f"Your charter stops work messages at {_hour(charter['offline_from'])}, but in section 3 "
+                        f"you chose {_hour(offline_from)} (`my_offline_from`): make them agree.")
+    network = _NETWORK_BY_WORD.get(_word(work_network)) if type(work_network) is str else None
+    if work_network is Ellipsis:
+        problems.append("Answer `my_work_network` above first (replace its ... and run that cell).")
+    elif network is None:
+        problems.append("`my_work_network` should be one of " + ", ".join(f'"{n}"' for n in NETWORKS)
+                        + ", in quotes.")
+    elif charter["networks"].get(network) != "work":
+        problems.append(f"You chose {network} for work contacts (`my_work_network`), but your charter marks it "
+                        f"\"{charter['networks'].get(network)}\": make them agree.")
+    if posts_colleague_photos is Ellipsis:
+        problems.append("Answer `i_post_colleague_photos` above first: True or False.")
+    elif type(posts_colleague_photos) is not bool:
+        problems.append("`i_post_colleague_photos` should be True or False, without quotes.")
+    elif posts_colleague_photos and "consent_photos" not in charter["rules"]:
+        problems.append("You will post photos of colleagues or clients (`i_post_colleague_photos`), so keep the "
+                        "rule \"consent_photos\" (Code civil art. 9), or change that choice.")
+    return problems
+
+
+def check(charter, offline_from, work_network, posts_colleague_photos) -> None:
+    """Module 7's visible check: fail with plain words unless the charter is complete and
+    agrees with the learner's choices (offline hours, work network, photos)."""
+    __tracebackhide__ = True
+    from .check import AnswerError, answered
+
+    answered(charter, "my_charter")
+    if type(charter) is not dict:
+        raise AnswerError("`my_charter` should be the dictionary of the answer cell, in curly brackets "
+                          "{...}: run that cell again as it is, with your choices in place of the ...") from None
+    problems = charter_problems(charter)
+    if problems:
+        raise AnswerError("Your charter is not complete yet. " + " ".join(problems[:3])) from None
+    problems = choice_problems(charter, offline_from, work_network, posts_colleague_photos)
+    if problems:
+        raise AnswerError(" ".join(problems)) from None
+
+
+class Note:
+    """A plain sentence a cell shows instead of a document or a chart."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show(charter, folder: str | Path | None = None):
+    """Save the charter as my_charter.md and my_charter.html (in a new temporary folder
+    unless `folder` is given) and return it as Markdown to show; if it is not complete,
+    a plain sentence saying so."""
+    if type(charter) is not dict or charter_problems(charter):
+        return Note("Your charter is not complete yet: finish `my_charter` (the check under it says what is "
+                    "missing), then run this cell again.")
+    import tempfile
+
+    from IPython.display import Markdown
+
+    folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="my-charter-"))
+    markdown = export(charter, folder, "md")
+    export(charter, folder, "html")
+    return Markdown(f"*Saved in {folder}: my_charter.md and my_charter.html.*\n\n"
+                    + markdown.read_text(encoding="utf-8"))
+
+
 def to_markdown(charter: dict, title: str = "My social media charter") -> str:
     problems = charter_problems(charter)
     if problems:
         raise ValueError("The charter is not complete yet: " + " ".join(problems))
+    charter = normalised(charter)
     lines = [f"# {title}", "", "## My networks and who they are for", ""]
     for net, audience in charter["networks"].items():
         lines.append(f"- **{net}**: {AUDIENCE_WORDS[audience]}")
@@ -118,6 +253,7 @@ def to_html(charter: dict, title: str = "My social media charter") -> str:
     problems = charter_problems(charter)
     if problems:
         raise ValueError("The charter is not complete yet: " + " ".join(problems))
+    charter = normalised(charter)
     return render("charter/page.html", title=title, own_words=charter["own_words"],
                   networks=[(net, AUDIENCE_WORDS[a]) for net, a in charter["networks"].items()],
                   rules=[RULES[r] for r in charter["rules"]], offline_from=_hour(charter["offline_from"]),
@@ -133,53 +269,3 @@ def export(charter: dict, folder: str | Path, fmt: str = "md") -> Path:
     path = folder / f"my_charter.{fmt}"
     path.write_text(to_markdown(charter) if fmt == "md" else to_html(charter), encoding="utf-8")
     return path
-
-
-def as_code(charter: dict) -> str:
-    """The charter as a Python line to copy into a cell: `my_charter = {...}`."""
-    return "my_charter = " + pprint.pformat(charter, sort_dicts=False, width=90)
-
-
-class CharterForm(widgets.VBox):
-    """The charter form: a dropdown per network, a checkbox per rule, offline hours and a
-    text box; underneath, the charter as code to copy and what is still missing."""
-
-    def __init__(self) -> None:
-        hours = [(_hour(h), h) for h in range(24)]
-        self.audience = {net: widgets.Dropdown(options=AUDIENCES, value="not used", description=net)
-                         for net in NETWORKS}
-        self.rule_boxes = {rid: widgets.Checkbox(value=False, description=text, indent=False,
-                                                 layout=widgets.Layout(width="95%"))
-                           for rid, text in RULES.items()}
-        self.offline_from = widgets.Dropdown(options=hours, value=19, description="Offline from")
-        self.offline_until = widgets.Dropdown(options=hours, value=8, description="until")
-        self.own_words = widgets.Textarea(placeholder="A rule of your own, in your words (optional)",
-                                          layout=widgets.Layout(width="95%"))
-        self.preview = widgets.HTML()
-        for control in [*self.audience.values(), *self.rule_boxes.values(),
-                        self.offline_from, self.offline_until, self.own_words]:
-            control.observe(self._refresh, names="value")
-        super().__init__([
-            widgets.HTML("<b>1. What is each network for?</b>"), *self.audience.values(),
-            widgets.HTML("<b>2. The rules you keep</b>"), *self.rule_boxes.values(),
-            widgets.HTML("<b>3. Your offline hours</b>"),
-            widgets.HBox([self.offline_from, self.offline_until]),
-            widgets.HTML("<b>4. In your own words</b>"), self.own_words,
-            self.preview,
-        ])
-        self._refresh()
-
-    def charter(self) -> dict:
-        return make_charter({net: d.value for net, d in self.audience.items()},
-                            [rid for rid, box in self.rule_boxes.items() if box.value],
-                            self.offline_from.value, self.offline_until.value, self.own_words.value)
-
-    def _refresh(self, _change=None) -> None:
-        charter = self.charter()
-        self.preview.value = render("charter/preview.html", problems=" ".join(charter_problems(charter)),
-                                    code=as_code(charter))
-
-
-def build_charter_form() -> CharterForm:
-    """The charter form, not displayed: show it with display(form) or as a cell's last value."""
-    return CharterForm()

@@ -35,6 +35,17 @@ class ChartNotDrawn:
                 "run this cell in your own notebook to see it.]")
 
 
+class ChartNote:
+    """What a chart helper returns instead of a chart that would mislead: a plain sentence
+    saying what is wrong with the table it was given (a cell never fails for it)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def while_grading() -> bool:
     """True while nbgrader runs the notebook (autograde or validate), not while a person does."""
     return bool(os.environ.get("NBGRADER_EXECUTION"))
@@ -78,14 +89,41 @@ def grouped_bars(table: pd.DataFrame, title: str, ylabel: str = "number of conta
     return fig
 
 
+def weekly_share_problem(weekly_share) -> str | None:
+    """Why `weekly_share` is not one share (0 to 1) per week, in plain words, or None."""
+    import pandas as pd
+
+    if weekly_share is Ellipsis:
+        return "Nothing to draw yet: answer `weekly_share` above (replace its ...), then run this cell again."
+    if type(weekly_share) is pd.DataFrame:
+        return ("`weekly_share` is a table, not one column: write [\"outside_hours\"] with single square "
+                "brackets, then run this cell again.")
+    if type(weekly_share) is not pd.Series:
+        return ("Nothing to draw: `weekly_share` should be one share per week, what "
+                "groupby(...)[...].mean() gives. Fix it above, then run this cell again.")
+    if len(weekly_share) == 0:
+        return "Nothing to draw: `weekly_share` has no weeks."
+    if weekly_share.dtype.kind not in "biuf":
+        return "Nothing to draw: `weekly_share` should hold numbers (shares between 0 and 1)."
+    top = float(weekly_share.max())
+    if top > 1 or float(weekly_share.min()) < 0:
+        return (f"Not drawn: a share is between 0 and 1 (100 %), but `weekly_share` goes up to {top:g}. "
+                "It holds counts, not shares: take the .mean() of \"outside_hours\", not its .sum() "
+                "or .count(), then run this cell again.")
+    return None
+
+
 @for_reading
 def weekly_share_bars(weekly_share: pd.Series, title: str = "Work messages sent outside working hours") -> Figure:
     """One bar per week: the share (0 to 1) of that week's messages sent outside hours,
-    drawn as a percentage, with a line at one third to read the worst weeks against."""
+    drawn as a percentage, with a line at one third to read the worst weeks against.
+    Anything else (still `...`, counts instead of shares, a table) is not drawn: a
+    ChartNote says what is wrong instead of drawing nonsense."""
     import matplotlib.pyplot as plt
 
-    if len(weekly_share) == 0:
-        raise ValueError("weekly_share_bars needs at least one week.")
+    problem = weekly_share_problem(weekly_share)
+    if problem:
+        return ChartNote(problem)
     fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(weekly_share)), 4))
     percent = [100 * float(v) for v in weekly_share.tolist()]
     ax.bar([str(week) for week in weekly_share.index], percent, color="#c0392b")

@@ -36,7 +36,6 @@ __all__ = [
     "number_close",
     "table_columns",
     "same_table",
-    "looks_right",
 ]
 
 
@@ -97,7 +96,8 @@ def answered(value: Any, name: str) -> None:
     """Fail if the answer is still the `...` placeholder or empty."""
     __tracebackhide__ = True
     if value is Ellipsis:
-        _fail(f"You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell again.")
+        _fail(f"You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell "
+              "again. If that cell shows a red message, fix what it says first.")
     if value is None:
         _fail(f"`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.")
 
@@ -108,7 +108,9 @@ def is_type(value: Any, expected: type | tuple[type, ...], name: str) -> None:
     answered(value, name)
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if type(value) not in kinds:
-        wanted = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
+        # One example is clearer than a list of alternatives (a list also accepts a tuple).
+        wanted = ("a number, like 3 or 2.5" if set(kinds) == {int, float}
+                  else _TYPE_WORDS.get(kinds[0], kinds[0].__name__))
         _fail(f"`{name}` should be {wanted}, but it is {_describe(value)}.")
 
 
@@ -244,11 +246,6 @@ def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
             raise AssertionError
     except (AssertionError, TypeError, ValueError):
         _fail(message)
-
-
-def looks_right(note: str = "") -> None:
-    """Kept for notebooks not yet converted to answer keys; prefer `right`."""
-    right(note)
 
 
 def right(note: str = "") -> None:
@@ -403,9 +400,10 @@ def answer_items(value: Any, name: str, item_keys: Iterable[str], what: str, hin
     if wrong:
         parts.append(f"{', '.join(map(repr, wrong))} should not be in `{name}`")
     if missing:
-        parts.append(f"{missing} {what} {'is' if missing == 1 else 'are'} still missing")
+        parts.append(f"still missing: {missing} of the {what}")
     if parts:
-        _fail(f"Not yet: {'; '.join(parts)}." + (f" {hint}" if hint else ""))
+        text = "; ".join(parts)
+        _fail(text[0].upper() + text[1:] + "." + (f" {hint}" if hint else ""))
 
 
 def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]], hint: str = "",
@@ -439,7 +437,7 @@ def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]
             not_yet.append(orig)
     if not_yet:
         first = (hints or {}).get(not_yet[0], hint)
-        _fail(f"Not yet: the answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
+        _fail(f"The answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
 
 
 # In a learner's Jupyter kernel, common Python mistakes are explained in plain words

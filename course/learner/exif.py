@@ -1,10 +1,12 @@
 """Reading and removing the hidden data (EXIF) of photos, with Pillow.
 
 A phone writes into each JPEG file the camera, the time the photo was taken and often
-the GPS position where it was taken. Some platforms strip this data on upload; a file
-sent directly (by email, a messaging app, a shared drive) keeps it. These tools read it,
-write a copy without the GPS position, and (for the course's sample photos) add it.
-Originals are never changed: every tool writes a new file in a folder you choose.
+the GPS position where it was taken. Facebook, Instagram and X strip the location data of
+photos on upload, and WhatsApp strips it from photos sent normally; a file that travels as
+it is keeps it: an e-mail attachment, a cloud-drive link, a photo sent in WhatsApp "as
+document" (`CHANNELS`, `keeps_location`). These tools read the data, write a copy without
+the GPS position, and (for the course's sample photos) add it. Originals are never
+changed: every tool writes a new file in a folder you choose.
 """
 
 from __future__ import annotations
@@ -21,6 +23,35 @@ MODEL = 0x0110
 DATETIME = 0x0132
 GPS_LAT_REF, GPS_LAT, GPS_LON_REF, GPS_LON = 1, 2, 3, 4
 JPEG_QUALITY = 85
+
+
+# How a photo can travel, and whether its GPS position travels with it (2024-2026: platform
+# help centres and tests of uploaded files). Platforms change: when in doubt, remove the
+# position yourself (`remove_gps`). name: (how the photo is sent, keeps the GPS position)
+CHANNELS = {
+    "facebook": ("posted on Facebook", False),
+    "instagram": ("posted on Instagram (post or story)", False),
+    "x": ("posted on X", False),
+    "whatsapp_photo": ("sent in WhatsApp as a photo (the usual way)", False),
+    "whatsapp_document": ('sent in WhatsApp "as document", to keep full quality', True),
+    "email": ("attached to an e-mail", True),
+    "cloud_link": ("shared as a link to a cloud drive (Google Drive, OneDrive, Dropbox...)", True),
+}
+
+
+def keeps_location(channel: str) -> bool:
+    """Whether a photo sent this way still holds its GPS position when it arrives. The name
+    is one of `CHANNELS` (case and surrounding spaces ignored)."""
+    name = " ".join(str(channel).split()).casefold()
+    if name not in CHANNELS:
+        raise ValueError(f"{channel!r} is not one of the channels: {', '.join(CHANNELS)}.")
+    return CHANNELS[name][1]
+
+
+def channel_table() -> pd.DataFrame:
+    """The ways of sending a photo, by name and in words (not whether each keeps the position:
+    deciding that is the learner's exercise)."""
+    return pd.DataFrame([{"channel": name, "how the photo is sent": how} for name, (how, _) in CHANNELS.items()])
 
 
 def photos_folder() -> Path:

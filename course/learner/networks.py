@@ -5,6 +5,12 @@ Plain data, for the notebooks to show and for their narrative to quote. Facts an
 sources follow ../shared/brief/content-facts.md (platform help centres, Google's Google+
 announcement, press on Viadeo). Two networks the older advice still names are kept on
 purpose, with their status, so that learners can see why the advice changed.
+
+A network used for private life is not a private audience: X and TikTok (and Instagram for
+adults) are public until the account holder changes the setting (`public_by_default`).
+`approved_only` names the settings that keep posts among people the account holder has
+approved (followers they accept, friends); module 1's hidden tests recompute answers from
+it, and `spellings` lists how a learner may write one of them (with or without "...").
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ class Network:
     audience_controls: tuple[str, ...]  # the settings that choose who sees a post
     status: str                    # ACTIVE, or what happened to it
     source: str                    # where the facts above come from
+    public_by_default: bool = False  # a new adult account's posts (or profile) are public
+    approved_only: tuple[str, ...] = ()  # the controls that keep posts among approved people
 
 
 CATALOGUE: tuple[Network, ...] = (
@@ -33,18 +41,20 @@ CATALOGUE: tuple[Network, ...] = (
         default_visibility="public profile: anyone, including search engines, can see it",
         audience_controls=("Public profile visibility", "Who can see your connections",
                            "Post audience: Anyone or Connections only", "Private browsing mode"),
-        status=ACTIVE, source="LinkedIn Help Centre"),
+        status=ACTIVE, source="LinkedIn Help Centre", public_by_default=True),
     Network(
         name="Facebook", column="facebook", main_use="private life",
         default_visibility="set per post; check the audience button before posting",
         audience_controls=("Public", "Friends", "Friends except...", "Specific friends", "Only me",
                            "Custom", "Lists: Close Friends, Acquaintances, Restricted", "Tag review"),
-        status=ACTIVE, source="Facebook Help Centre"),
+        status=ACTIVE, source="Facebook Help Centre",
+        # A Restricted friend sees only Public posts and the posts they are tagged in.
+        approved_only=("Friends", "Friends except...", "Specific friends")),
     Network(
         name="Instagram", column="instagram", main_use="private life",
         default_visibility="public account for adults, unless switched to private",
         audience_controls=("Public account", "Private account", "Close Friends (stories, posts, reels)"),
-        status=ACTIVE, source="Instagram Help Centre"),
+        status=ACTIVE, source="Instagram Help Centre", public_by_default=True, approved_only=("Private account",)),
     Network(
         name="WhatsApp", column="whatsapp", main_use="private life",
         default_visibility="messages reach only the chat or group they are sent to",
@@ -55,12 +65,12 @@ CATALOGUE: tuple[Network, ...] = (
         name="TikTok", column="tiktok", main_use="private life",
         default_visibility="public account for adults (private by default under 16)",
         audience_controls=("Public account", "Private account", "Audience per video"),
-        status=ACTIVE, source="TikTok Help Centre"),
+        status=ACTIVE, source="TikTok Help Centre", public_by_default=True, approved_only=("Private account",)),
     Network(
         name="X", column="x", main_use="private life",
         default_visibility="public: anyone can read, search and repost",
         audience_controls=("Public (default)", "Protect your posts"),
-        status=ACTIVE, source="X Help Centre"),
+        status=ACTIVE, source="X Help Centre", public_by_default=True, approved_only=("Protect your posts",)),
     Network(
         name="Google+", column=None, main_use="none (closed)",
         default_visibility="-",
@@ -101,6 +111,20 @@ def display_name(column: str) -> str:
         if network.column == column:
             return network.name
     raise KeyError(f"No network uses the column {column!r}; the columns are {', '.join(contact_columns())}.")
+
+
+def public_by_default() -> list[str]:
+    """The active networks whose new (adult) accounts are public until changed."""
+    return [n.name for n in CATALOGUE if n.status == ACTIVE and n.public_by_default]
+
+
+def spellings(control: str) -> list[str]:
+    """The ways a learner may write a control's name: as listed, and, for a name that ends
+    with "...", without the dots or with the one-character ellipsis ("Friends except")."""
+    if control.endswith("..."):
+        stem = control[:-3]
+        return [control, stem.rstrip(), stem + "\u2026"]
+    return [control]
 
 
 def as_table() -> pd.DataFrame:

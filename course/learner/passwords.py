@@ -1,4 +1,4 @@
-"""Password helpers for module 4 (secure accounts): seeded generators, SHA-1 hashing,
+"""Password helpers for module 4 (strong passwords): seeded generators, SHA-1 hashing,
 the breached-password list, and a chart of entropy against length.
 
 Nothing here decides whether a password is good enough: that is what the learner works
@@ -56,8 +56,10 @@ def generate_passphrase(words: int, rng: random.Random, separator: str = "-") ->
 
 # (id, kind, how many symbols, alphabet): the sample the entropy exercise works on.
 # Chosen so that length visibly beats variety: G2 mixes every character type but is
-# short; G5 is lower case only but long. G4 is one of the CNIL's examples of 80 bits
-# (14 letters and digits); G3, two characters shorter, falls below.
+# short; G5 is lower case only but long. G4 is one of the CNIL's examples of about 80 bits
+# (14 letters and digits); G3, two characters shorter, falls well below. No sample is
+# near a threshold (the CNIL's "about 80" holds its own 12-character example, 78.7 to
+# 79.6 bits), so the exercise's verdicts do not depend on how "about" is read.
 _SAMPLE = [
     ("G1", "PIN", 6, "digits"),
     ("G2", "password", 8, "all printable"),
@@ -87,9 +89,16 @@ def sample_passwords(seed: int = 2026) -> pd.DataFrame:
 
 
 # Passwords Alex is thinking of using (module 4): some are on the bundled breach list,
-# some are not; the learner finds out which, by fingerprint.
+# some are not; only the passphrase is long enough for a password used alone (NIST
+# SP 800-63B-4 §3.1.1.2: 15 characters, 8 with multi-factor authentication).
 CANDIDATES: tuple[str, ...] = ("Soleil2024", "P@ssw0rd", "Marseille13", "Camille1234",
                                "Norda2026!", "tulip-anchor-violin-gravel-orbit-nine")
+
+
+def candidate_passwords() -> pd.DataFrame:
+    """The candidates as a table: id (C1, C2, ...) and password, in CANDIDATES order."""
+    return pd.DataFrame({"id": [f"C{i}" for i in range(1, len(CANDIDATES) + 1)],
+                         "password": list(CANDIDATES)})
 
 
 def sha1_hex(text: str) -> str:
@@ -104,8 +113,10 @@ def breached_hashes() -> set[str]:
     return set(load("breached_sha1")["sha1"])
 
 
-# CNIL délibération n° 2022-100: bits needed alone, with attempt limits, for a device unlock.
-CNIL_THRESHOLDS = {"password alone": 80, "with attempt limits": 50, "device unlock": 13}
+# CNIL délibération n° 2022-100: the bits a password needs, by login system: the password
+# alone protects the account (about 80), failed tries are limited (50), the code unlocks
+# extra hardware that blocks after a few wrong tries (13).
+CNIL_THRESHOLDS = {"password alone": 80, "limited tries": 50, "extra hardware": 13}
 
 
 @for_reading

@@ -66,6 +66,10 @@ def _table_in_frames(tb: types.TracebackType | None):
         candidate = tb.tb_frame.f_locals.get("self")
         if type(candidate) is pd.DataFrame:
             return candidate
+        # table.groupby(...)["column"]: the grouped table's own columns
+        grouped = getattr(candidate, "obj", None) if type(candidate).__name__ == "DataFrameGroupBy" else None
+        if type(grouped) is pd.DataFrame:
+            return grouped
         tb = tb.tb_next
     return None
 
@@ -112,6 +116,10 @@ def explain(error: BaseException, tb: types.TracebackType | None = None,
 
     if kind is KeyError:
         missing = error.args[0] if error.args else None
+        if type(missing) is str:
+            found = re.match(r"Columns? not found: (.*)$", missing)
+            if found:  # pandas' message for a grouped table
+                missing = found.group(1).strip().strip("'")
         table = _table_in_frames(tb)
         if table is not None:
             columns = [str(c) for c in table.columns]

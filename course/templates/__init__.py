@@ -1,6 +1,6 @@
 """The HTML the course writes, as Jinja2 templates in this folder, and `render`, the one
 function that fills them in: feedback pages, the cohort report, certificates (layout
-page.html), the charter page and its form preview, and the simulator's fragments.
+page.html), the charter page, and the simulator's fragments.
 
 Every value a template shows is escaped, whoever wrote it (learner, trainer, notebook):
 a name or an answer never becomes markup. A value that is already HTML is wrapped in

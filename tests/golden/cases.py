@@ -31,7 +31,7 @@ FOLDER = Path(__file__).resolve().parent
 HOSTILE = "<script>alert(1)</script> \"&'"
 # The pages and fragments that show HOSTILE where a user (learner, trainer) typed text.
 SHOW_USER_TEXT = ("feedback_l2_01-basics", "feedback_l5_02-charter", "report", "certificate_hostile",
-                  "charter_hostile", "charter_preview_hostile", "simulator_hostile_contact",
+                  "charter_hostile", "simulator_hostile_contact",
                   "simulator_invalid_network")
 CERTIFICATE_KEY = b"golden-course-secret"  # the course secret the golden certificates are signed with
 IMAGES = {"completion": "completion.png", "scores": "scores.png", "exercises": "exercises.png",
@@ -97,13 +97,6 @@ def a_charter(own_words: str) -> dict:
 def charter_pages() -> dict[str, str]:
     pages = {"charter": charter.to_html(a_charter("Phone off on Sundays.")),
              "charter_hostile": charter.to_html(a_charter(HOSTILE), title=HOSTILE)}
-    form = charter.build_charter_form()
-    pages["charter_preview_incomplete"] = form.preview.value
-    form.audience["LinkedIn"].value = "work"
-    for rule in ("courtesy", "quiet_hours", "no_location"):
-        form.rule_boxes[rule].value = True
-    form.own_words.value = HOSTILE
-    pages["charter_preview_hostile"] = form.preview.value
     return pages
 
 

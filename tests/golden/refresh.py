@@ -8,7 +8,7 @@ trainers will see.
 
 from __future__ import annotations
 
-from course.cases import FOLDER, render_all
+from tests.golden.cases import FOLDER, render_all
 
 
 def refresh() -> list[str]:

@@ -1,4 +1,4 @@
-"""Make the photo-consent records of module 6 (all people invented).
+"""Make the photo-consent records of module 7 (all people invented).
 
 team_photos.csv: who appears in each photo Alex would like to post.
 - photo_id, caption, person, role (colleague, client, or Alex themself)

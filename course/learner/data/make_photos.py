@@ -1,4 +1,4 @@
-"""Make the sample photos of module 5: small synthetic JPEGs, some with a GPS position.
+"""Make the sample photos of module 6: small synthetic JPEGs, some with a GPS position.
 
 The pictures are drawn shapes (no camera, no real person or place in them). The GPS
 positions are public places in Lyon and Lisbon, not anybody's home. Seeded, so the

@@ -1,6 +1,6 @@
-"""Make the labelled synthetic posts of module 5 (oversharing and confidentiality).
+"""Make the labelled synthetic posts of module 6 (oversharing and confidentiality).
 
-Three files, all invented (names, numbers, handles; phone numbers, IBANs and booking
+Six files, all invented (names, numbers, handles; phone numbers, IBANs and booking
 references are random and belong to nobody). Seeded: `python course/learner/data/make_pii_posts.py`.
 
 pii_posts.csv: posts, some of which reveal personal data, labelled by kind.
@@ -11,6 +11,11 @@ pii_posts.csv: posts, some of which reveal personal data, labelled by kind.
   text of its barcode, which starts with M1 and the passenger's name).
   Decoys (a ski pass, a room number, a price, a year) are labelled 0 everywhere.
 
+kim_drafts.csv: six public posts Kim is about to publish (post_id, text), on which the
+learner decides what to hold back after reading the detector's alarms: some alarms are
+false (a product code, "24/7"), and one real risk has no pattern (a passport photo).
+Which posts to hold back is the exercise: that answer lives in the source notebook only.
+
 osint_posts.csv: public posts scattered over several networks, and what each gives away.
 - post_id, network, handle, text, clue (what the post reveals), value (the detail itself).
 osint_handles.csv: which person is behind each handle, as an attacker would work out
@@ -18,8 +23,11 @@ from the same profile photo or name (network, handle, person).
 
 internal_posts.csv: drafts by employees of the fictitious Norda Logistics.
 - post_id, audience (who the author meant it for), text.
-Which drafts reveal internal information is the exercise: that answer lives in the
-module 5 source notebook only, not here.
+colleague_posts.csv: drafts about colleagues, some telling their health, political
+opinions, religion or union membership (GDPR art. 9 special categories), some fine to post.
+- post_id, audience, text.
+Which drafts reveal internal information, and which tell a colleague's private life, are
+the exercises: those answers live in the module 6 source notebook only, not here.
 """
 
 from __future__ import annotations
@@ -202,6 +210,15 @@ HANDLES = [
     ("x", "noapetit", "Noa P."), ("strava", "lou_bikes", "Lou G."), ("instagram", "lou.g", "Lou G."),
 ]
 
+KIM = [
+    "Boarding pass ready, Lisbon here I come! (photo)",
+    "My XR200 speaker keeps disconnecting, any tips?",
+    "Away from 3 to 17 August, the key is under the mat for the cat sitter",
+    "Our shop's help line is open 24/7, the number is on our website",
+    "Finally got my new passport, look how bad the photo is! (photo)",
+    "My lemon tart recipe: 3 lemons, 2 eggs and a lot of butter",
+]
+
 INTERNAL = [
     # audience, text
     ("Public", "We're hiring two warehouse team leaders in Lyon, apply on our careers page!"),
@@ -218,6 +235,16 @@ INTERNAL = [
     ("Friends", "Door code of the Lyon warehouse changed again, it's 4471 now, so I remember"),
 ]
 
+COLLEAGUES = [
+    # audience, text
+    ("Friends", "Get well soon Malik! Chemo is tough, the whole depot misses you"),
+    ("Public", "Congratulations to Lea on her logistics award, announced by the jury today"),
+    ("Public", "Saw our manager Dana handing out leaflets for her party at the market, who knew!"),
+    ("Public", "Welcome to Sacha, who joins the Lyon team this week!"),
+    ("Public", "Guess who just joined the union at the Lyon depot? Jo, of course!"),
+    ("Friends", "Karim is fasting for Ramadan, so let's move the team lunch to a dinner"),
+]
+
 
 def write(name: str, rows: list[dict]) -> None:
     write_csv(HERE / name, rows)
@@ -227,11 +254,14 @@ def write(name: str, rows: list[dict]) -> None:
 def main() -> None:
     rng = random.Random(SEED)
     write("pii_posts.csv", pii_rows(rng))
+    write("kim_drafts.csv", [{"post_id": f"K{i + 1:02d}", "text": t} for i, t in enumerate(KIM)])
     write("osint_posts.csv", [{"post_id": f"S{i + 1:02d}", "network": n, "handle": h, "text": t,
                                "clue": c, "value": v} for i, (n, h, t, c, v) in enumerate(OSINT)])
     write("osint_handles.csv", [{"network": n, "handle": h, "person": p} for n, h, p in HANDLES])
     write("internal_posts.csv", [{"post_id": f"D{i + 1:02d}", "audience": a, "text": t}
                                  for i, (a, t) in enumerate(INTERNAL)])
+    write("colleague_posts.csv", [{"post_id": f"C{i + 1:02d}", "audience": a, "text": t}
+                                  for i, (a, t) in enumerate(COLLEAGUES)])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Make worklog.csv: six weeks of work messages sent by Alex Martin's team (invented).
 
-Module 6 measures how many were sent outside working hours (before 8:00, from 19:00, or
+Module 7 measures how many were sent outside working hours (before 8:00, from 19:00, or
 at the weekend) and how that share moves week by week: a project deadline in weeks 4
 and 5 pushes it up. Seeded: `python course/learner/data/make_worklog.py`.
 

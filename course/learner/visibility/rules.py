@@ -164,9 +164,10 @@ def _linkedin(s: Settings, book: ContactBook):
     # LinkedIn Help Centre: an Anyone post is visible to anyone on or off LinkedIn. Public profile
     # visibility is about the profile page; LinkedIn's help does not say it limits Anyone posts.
     if not s.public_profile:
-        notes.append("Public profile visibility is off: it hides your profile page from people who are not "
-                     "signed in. It does not make an Anyone post members-only: Anyone means anyone, on or "
-                     "off LinkedIn. To keep a post to your connections, choose Connections only.")
+        notes.append("Public profile visibility is off: it is about what people who are not signed in see of "
+                     "your profile page. LinkedIn's help says an Anyone post is for anyone, on or off LinkedIn, "
+                     "and does not say this setting narrows it, so the model does not make an Anyone post "
+                     "members-only. To keep a post to your connections, choose Connections only.")
     return connections, {PUBLIC: True, SEARCH_ENGINES: True}, True, notes
 
 
