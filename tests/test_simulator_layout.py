@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from support.lab import ARTIFACTS, Learner, browser_page, jupyter_lab
+from support.lab import ARTIFACTS, ROOT, Learner, browser_page, jupyter_lab
 
 from course.learner.visibility import NETWORK_NAMES
 
@@ -149,8 +149,6 @@ def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("layout")
     home = tmp / "learner"
     (home / MODULE).mkdir(parents=True)
-    from support.lab import ROOT
-
     shutil.copy(ROOT / "release" / MODULE / f"{MODULE}.ipynb", home / MODULE)
     with jupyter_lab(home, tmp) as lab:
         yield lab
@@ -207,17 +205,6 @@ class Simulator:
             arg=[self.root.element_handle(), before])
         self.settle()
 
-    def tick(self, control: str, on: bool) -> None:
-        box = self.page.locator(f".course-sim-{control} input[type=checkbox]")
-        if box.is_checked() != on:
-            before = self.chart_loaded()
-            box.set_checked(on)
-            self.page.wait_for_function(
-                "([root, before]) => { const img = root.querySelector('img');"
-                " return img && img.getAttribute('src') !== before && img.complete; }",
-                arg=[self.root.element_handle(), before])
-            self.settle()
-
     def problems(self) -> list[str]:
         self.settle()
         return self.page.evaluate(MEASURE, [self.root.element_handle(), self.area.element_handle(), CHART_MIN_SCALE])
@@ -231,7 +218,8 @@ class Simulator:
 
 def networks_in(simulator: Simulator) -> list[str]:
     """The networks the simulator's network control offers, by their names as shown."""
-    return [t.replace("\u00a0", " ") for t in simulator.page.locator(".course-sim-network select option").all_inner_texts()]
+    options = simulator.page.locator(".course-sim-network select option").all_inner_texts()
+    return [t.replace("\u00a0", " ") for t in options]
 
 
 def test_the_simulator_fits_every_width_with_the_file_browser_open_or_closed(learner):

@@ -22,8 +22,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 BIN = Path(sys.executable).parent
@@ -220,7 +218,8 @@ class Learner:
         self.page.wait_for_function(
             """(open) => {
                 const panel = document.querySelector('#filebrowser');
-                const shown = !!panel && panel.getBoundingClientRect().width > 0 && !panel.classList.contains('lm-mod-hidden');
+                const shown = !!panel && panel.getBoundingClientRect().width > 0
+                    && !panel.classList.contains('lm-mod-hidden');
                 return shown === open;
             }""", arg=open_)
 
