@@ -8,8 +8,8 @@ matplotlib.use("Agg")
 import ipywidgets as widgets  # noqa: E402
 import pytest  # noqa: E402
 
-from course.learner.simulator import (PrivacySimulator, VisibilityChart, build_simulator, render,  # noqa: E402
-                              settings_from_controls)
+from course.learner.simulator import (ANYONE, MEMBERS, PrivacySimulator, VisibilityChart,  # noqa: E402
+                                     build_simulator, reach, reach_lines, render, settings_from_controls)
 from course.learner.visibility import NETWORK_NAMES, who_can_see  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -95,7 +95,7 @@ def test_instagram_close_friends_story(sim):
     sim.network.value = "instagram"
     sim.instagram["share_to"].value = "close_friends_story"
     assert sim.settings()["audience"] == "close_friends" and sim.settings()["format"] == "story"
-    assert "close_friend</th>" in sim.table.value and "nobody outside" in sim.summary.value
+    assert "close friend</th>" in sim.table.value and "nobody outside" in sim.summary.value
 
 
 @pytest.mark.parametrize("share_to, form", [("close_friends_feed", "post"), ("close_friends_reel", "reel")])
@@ -110,15 +110,20 @@ def test_instagram_close_friends_feed_posts_and_reels(sim, share_to, form):
 def test_linkedin_controls_map_to_the_model(sim):
     sim.network.value = "linkedin"
     sim.linkedin["public_profile"].value = False
-    assert "all LinkedIn members: yes" in sim.summary.value
-    assert "search engines" not in sim.summary.value
+    assert sim.settings()["public_profile"] is False
+    # LinkedIn's Anyone means anyone, on or off LinkedIn: the profile setting does not narrow it.
+    assert "the public: yes" in sim.summary.value
+    assert "does not make an Anyone post members-only" in sim.notes.value
+    sim.linkedin["audience"].value = "connections"
+    assert "nobody outside your contacts" in sim.summary.value
 
 
 def test_settings_from_controls_sends_only_the_chosen_panel():
     fb = {"audience": "friends", "except": ("manager",), "specific": ("family",), "tagged_person_adds": "friends",
           "tag_review": False, "tags_by_others": (), "group_privacy": "private", "group_visibility": "visible"}
-    settings = settings_from_controls("facebook", fb, {"private": False, "share_to": "feed"},
-                                      {"protected": True}, {}, {}, (), False, True)
+    panels = {"facebook": fb, "instagram": {"private": False, "share_to": "feed"}, "x": {"protected": True},
+              "linkedin": {}, "tiktok": {}}
+    settings = settings_from_controls("facebook", panels, (), False, True)
     assert settings == {"network": "facebook", "tags": [], "location": False, "photo": True,
                         "audience": "friends", "tagged_person_adds": "friends", "tag_review": False,
                         "tags_by_others": []}
@@ -130,3 +135,139 @@ def test_render_is_a_plain_function_of_plain_values():
     assert "Clients:" in view.at_risk_html and view.chart_png.startswith(PNG_MAGIC)
     bad = render({"network": "myspace"})
     assert bad.result is None and "is not one this course knows" in bad.at_risk_html
+
+
+# The chart: how far a post goes, beyond the contacts too (issue 15, item 6).
+
+def test_reach_public_and_friends_differ_beyond_the_contacts():
+    friends = reach(who_can_see({"network": "facebook", "audience": "friends"}))
+    public = reach(who_can_see({"network": "facebook", "audience": "public"}))
+    assert friends.public == "" and public.public == ANYONE and public.search_engines
+    assert public.can_see["manager"] == 1 and friends.can_see["manager"] == 0
+    assert dict(reach_lines(friends))["the public"] == "no"
+    assert dict(reach_lines(public))["the public"] == "anyone, on or off Facebook, and search engines"
+
+
+def test_reach_counts_the_friends_a_tag_adds_and_where_a_screenshot_can_go():
+    plain = who_can_see({"network": "facebook", "audience": "friends"})
+    tagged = who_can_see({"network": "facebook", "audience": "friends", "tags": ["Anna R."]})
+    assert reach(plain).tagged_friends == 0 and reach(tagged).tagged_friends == 522
+    assert reach(tagged).screenshot_reach == tagged.second_hand_reach > 0
+    assert dict(reach_lines(reach(tagged)))["friends of tagged people"] == "522"
+    assert dict(reach_lines(reach(plain)))["friends of tagged people"] == "none"
+    only_me = reach(who_can_see({"network": "facebook", "audience": "only_me"}))
+    assert only_me.contacts == only_me.screenshot_reach == 0
+    assert dict(reach_lines(only_me))["screenshot reach"] == "none"
+
+
+def test_reach_shows_tags_waiting_for_your_review_apart():
+    r = reach(who_can_see({"network": "facebook", "audience": "friends", "tags_by_others": ["Anna R."],
+                           "tag_review": True}))
+    assert r.tagged_friends == 0 and r.tagged_pending == 522
+    assert dict(reach_lines(r))["friends of tagged people"] == "none (+522 once you approve)"
+
+
+def test_reach_on_linkedin_without_a_public_profile_is_its_members():
+    result = who_can_see({"network": "linkedin", "audience": "anyone", "public_profile": False})
+    if result.public:  # the model no longer limits Anyone posts to members
+        assert reach(result).public == ANYONE
+    else:
+        assert reach(result).public == MEMBERS
+        assert dict(reach_lines(reach(result)))["the public"] == "every signed-in LinkedIn member"
+
+
+def test_the_chart_draws_public_and_friends_and_a_tag_differently():
+    chart = VisibilityChart()
+    friends = chart.png(who_can_see({"network": "facebook", "audience": "friends"}))
+    public = chart.png(who_can_see({"network": "facebook", "audience": "public"}))
+    tagged = chart.png(who_can_see({"network": "facebook", "audience": "friends", "tags": ["Anna R."]}))
+    assert len({friends, public, tagged}) == 3
+    assert chart.png(who_can_see({"network": "facebook", "audience": "friends"})) == friends  # only updated
+
+
+def test_the_chart_of_a_tag_in_the_simulator(sim):
+    before = sim.image.value
+    sim.tags.value = ("Anna R.",)
+    assert sim.image.value != before
+
+
+# The layout (the browser test, tests/test_simulator_layout.py, measures it in JupyterLab).
+
+def test_the_table_has_one_header_row_and_one_row_per_group(sim):
+    assert sim.table.value.count("<tr>") == 1 + 9
+    assert "<th></th>" not in sim.table.value and "<td></td>" not in sim.table.value
+
+
+def _widgets(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets(child)
+
+
+def test_no_box_or_control_has_a_fixed_pixel_width(sim):
+    """Fixed widths overflow at 1280 px with the file browser open: widths follow the
+    container (auto, %, flex, grid minmax); only the chart's max_width is in pixels."""
+    for w in _widgets(sim):
+        assert not str(w.layout.width or "").endswith("px"), (type(w).__name__, w.layout.width)
+        assert not str(w.layout.min_width or "").endswith("px"), (type(w).__name__, w.layout.min_width)
+    assert sim.image.layout.width == "100%" and sim.image.layout.max_width.endswith("px")
+
+
+def test_facebook_shows_the_lists_only_for_the_audiences_that_use_them(sim):
+    fields = sim.fields["facebook"]
+    assert fields["except"].layout.display == "none" and fields["specific"].layout.display == "none"
+    sim.facebook["audience"].value = "friends_except"
+    assert fields["except"].layout.display is None and fields["specific"].layout.display == "none"
+    sim.facebook["audience"].value = "custom"
+    assert fields["except"].layout.display is None and fields["specific"].layout.display is None
+    sim.facebook["audience"].value = "group"
+    assert fields["group_privacy"].layout.display is None and fields["except"].layout.display == "none"
+
+
+def test_every_control_is_labelled_above_or_by_its_own_description(sim):
+    for network in NETWORK_NAMES:
+        for name, control in getattr(sim, network).items():
+            field = sim.fields[network][name]
+            labelled = field is not control and "<span" in field.children[0].value
+            assert labelled or control.description, (network, name)
+
+
+# WhatsApp Status: "Status privacy" in the style of Facebook's audiences.
+
+def test_whatsapp_status_my_contacts_is_the_default(sim):
+    sim.network.value = "whatsapp"
+    assert sim.panels.selected_index == list(NETWORK_NAMES).index("whatsapp")
+    assert sim.settings() == {"network": "whatsapp", "tags": [], "location": False, "photo": True,
+                              "audience": "my_contacts"}
+    expected = len(who_can_see({"network": "whatsapp"}).viewers)
+    assert sim.summary.value.startswith(f"<b>{expected} of your contacts") and "nobody outside" in sim.summary.value
+    assert "24 hours" in sim.notes.value
+    assert sim.fields["whatsapp"]["except"].layout.display == "none"
+
+
+def test_whatsapp_status_my_contacts_except_leaves_the_manager_out(sim):
+    sim.network.value = "whatsapp"
+    assert "Lucas J." in sim.at_risk.value
+    sim.whatsapp["audience"].value = "my_contacts_except"
+    assert sim.fields["whatsapp"]["except"].layout.display is None
+    assert "Fix the settings" in sim.at_risk.value         # nobody chosen yet: WhatsApp asks whom
+    sim.whatsapp["except"].value = ("manager", "client")
+    assert sim.settings()["except"] == ["manager", "client"]
+    assert "Lucas J." not in sim.at_risk.value and "<table" in sim.table.value
+
+
+def test_whatsapp_status_only_share_with_family(sim):
+    sim.network.value = "whatsapp"
+    sim.whatsapp["audience"].value = "only_share_with"
+    sim.whatsapp["specific"].value = ("family",)
+    expected = who_can_see({"network": "whatsapp", "audience": "only_share_with", "specific": ["family"]})
+    assert sim.summary.value.startswith(f"<b>{len(expected.viewers)} of your contacts")
+    assert expected.per_group["family"] == len(expected.viewers) > 0
+    assert "specific" in sim.settings() and "except" not in sim.settings()
+
+
+def test_whatsapp_lists_offer_groups_and_whatsapp_contacts_not_facebook_lists(sim):
+    values = [v for _, v in sim.whatsapp["except"].options]
+    assert "manager" in values and "restricted" not in values and "close_friends" not in values
+    names = {c.name for c in sim.contacts.on("whatsapp")}
+    assert names <= set(values)

@@ -2,7 +2,8 @@
 
 One panel per network with the controls that network really has, named as it names them,
 a post composer (network, tags, location, photo) and a live view of who can see the post:
-a table and a bar chart per audience group, and the people at risk named.
+a table per audience group, a chart of how far the post goes (your contacts, then the
+friends a tag adds, where a screenshot can travel, the public) and the people at risk named.
 
 On Facebook the tag controls follow who owns each setting: the people you tag decide, with
 their own setting, whether their friends are added to your post's audience; your tag review
@@ -10,25 +11,38 @@ only holds the tags that other people add to your posts.
 
 `build_simulator()` returns the widget and never displays it: the notebook does. Everything
 the widget shows comes from `render(settings)`, a plain function of a plain settings dict,
-so it is tested and timed without a browser.
+and the chart draws `reach(result)`, a plain function of the model's result: both are
+tested without a browser.
+
+Layout: the widget is read in JupyterLab at 1280 to 1920 px, file browser open or closed,
+so nothing has a fixed pixel width. Rows wrap (`flex_flow="row wrap"`), grids use
+`minmax(..., 1fr)` columns, labels sit above their control and wrap, controls take the
+width of their column, and the chart's image follows its container's width.
 """
 
 from __future__ import annotations
 
+import html
 import io
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from ..templates import render as render_template
-from .visibility import (FACEBOOK_LISTS, GROUPS, NETWORK_NAMES, ContactBook, SettingsError,
-                         Visibility, alex_contacts, explain, who_can_see)
+from .visibility import (FACEBOOK_LISTS, GROUPS, LINKEDIN_MEMBERS, NETWORK_NAMES, TAGGED_FRIENDS,
+                         TAGGED_FRIENDS_PENDING, ContactBook, SettingsError, Visibility, alex_contacts,
+                         explain, who_can_see)
 
 CAN_SEE_COLOUR = "#c0392b"
 CONNECTED_COLOUR = "#d5d8dc"
+TAGGED_COLOUR = "#e67e22"
+SCREENSHOT_COLOUR = "#8e44ad"
+PUBLIC_COLOUR = "#7b241c"
+MEMBERS_COLOUR = "#2471a3"
 WHO_OPTIONS = [(g.replace("_", " "), g) for g in GROUPS] + \
               [(f"list: {name.replace('_', ' ').title()}", name) for name in FACEBOOK_LISTS]
 # Instagram's "Share to": where the post goes, and whether only Close Friends see it
@@ -37,43 +51,120 @@ INSTAGRAM_SHARE_TO = {"feed": ("post", "followers"), "reel": ("reel", "followers
                       "story": ("story", "followers"), "close_friends_feed": ("post", "close_friends"),
                       "close_friends_reel": ("reel", "close_friends"),
                       "close_friends_story": ("story", "close_friends")}
+ANYONE = "anyone"
+MEMBERS = "LinkedIn members"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far a post goes, ring by ring: what the chart draws."""
+    network: str
+    can_see: dict[str, int]    # per contact group: contacts who can see the post
+    connected: dict[str, int]  # per contact group: contacts on this network
+    tagged_friends: int        # friends of tagged people the tags add to the audience now
+    tagged_pending: int        # ... and once you approve the tags other people added
+    screenshot_reach: int      # the viewers' own friends: where a screenshot can travel
+    public: str                # ANYONE, MEMBERS (signed-in members of the network) or ""
+    search_engines: bool
+
+    @property
+    def contacts(self) -> int:
+        return sum(self.can_see.values())
+
+
+def reach(result: Visibility) -> Reach:
+    """The audiences of a post, from Alex's contacts out to the public, from the model's result."""
+    public = ANYONE if result.public else MEMBERS if result.outside.get(LINKEDIN_MEMBERS) else ""
+    return Reach(result.settings.network, dict(result.per_group), dict(result.connected),
+                 int(result.outside.get(TAGGED_FRIENDS, 0) or 0),
+                 int(result.outside.get(TAGGED_FRIENDS_PENDING, 0) or 0),
+                 result.second_hand_reach, public, result.search_engines)
+
+
+def reach_lines(r: Reach) -> list[tuple[str, str]]:
+    """The chart's lower panel in words: (audience, how many), one per bar."""
+    tagged = f"{r.tagged_friends:,}" if r.tagged_friends else "none"
+    if r.tagged_pending:
+        tagged += f" (+{r.tagged_pending:,} once you approve)"
+    network = NETWORK_NAMES.get(r.network, r.network)
+    public = {ANYONE: f"anyone, on or off {network}" + (", and search engines" if r.search_engines else ""),
+              MEMBERS: f"every signed-in {network} member"}.get(r.public, "no")
+    return [("friends of tagged people", tagged),
+            ("screenshot reach", f"up to {r.screenshot_reach:,}" if r.screenshot_reach else "none"),
+            ("the public", public)]
 
 
 class VisibilityChart:
-    """A bar chart per audience group, drawn once and then only updated: redrawing a
-    matplotlib figure from scratch would cost most of the redraw budget."""
+    """Two panels drawn once and then only updated (redrawing a matplotlib figure from
+    scratch would cost most of the redraw budget): your contacts per group, on one scale
+    for every network so that switching networks compares like with like; then the
+    audiences beyond them, on a scale where each step is ten times more people."""
+
+    EVERYONE = 300_000  # where the public's bar ends: past any count of people the model makes
+    BASE = 0.5          # bars start here on the log scale, so that a count of 1 shows
 
     def __init__(self, scale: int = 20) -> None:
-        # One scale for every network, so that switching networks compares like with like.
         self.scale = scale
-        self.figure = Figure(figsize=(5.2, 3.2), dpi=80)
+        self.figure = Figure(figsize=(5.6, 5.4), dpi=100)
         FigureCanvasAgg(self.figure)
-        ax = self.figure.add_subplot()
+        top, bottom = self.figure.subplots(2, 1, gridspec_kw={"height_ratios": [len(GROUPS), 3.6]})
         labels = [g.replace("_", " ") for g in GROUPS]
         zeros = [0] * len(GROUPS)
-        self.connected_bars = ax.barh(labels, zeros, color=CONNECTED_COLOUR, label="on this network")
-        self.visible_bars = ax.barh(labels, zeros, color=CAN_SEE_COLOUR, height=0.5, label="can see the post")
-        ax.invert_yaxis()
-        ax.set_xlabel("contacts")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=8, frameon=False)
-        self.axes = ax
-        # Lay out with a title in place, so later titles are not cut off.
-        self.title = ax.set_title("Facebook: 00 contacts + the public")
-        self.figure.tight_layout()
+        self.connected_bars = top.barh(labels, zeros, color=CONNECTED_COLOUR, label="on this network")
+        self.visible_bars = top.barh(labels, zeros, color=CAN_SEE_COLOUR, height=0.5, label="can see the post")
+        top.invert_yaxis()
+        top.xaxis.set_major_locator(MaxNLocator(integer=True))
+        top.tick_params(labelsize=9)
+        top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8.5, frameon=False)
+        self.top = top
+        rows = ["friends of\ntagged people", "screenshot\nreach", "the public"]
+        self.beyond_bars = bottom.barh(rows, [0, 0, 0], left=self.BASE,
+                                       color=[TAGGED_COLOUR, SCREENSHOT_COLOUR, PUBLIC_COLOUR])
+        self.pending_bar = bottom.barh(rows[:1], [0], left=self.BASE, color="white", edgecolor=TAGGED_COLOUR,
+                                       hatch="///", linewidth=0.8)[0]
+        bottom.invert_yaxis()
+        bottom.set_xscale("log")
+        bottom.set_xlim(self.BASE, self.EVERYONE)
+        bottom.set_xticks([1, 10, 100, 1000, 10000, 100000], ["1", "10", "100", "1,000", "10,000", "100,000"])
+        bottom.tick_params(labelsize=9)
+        bottom.set_xlabel("people beyond your contacts (each step: 10 times more)", fontsize=9)
+        self.beyond_texts = [bottom.text(1, i, "", va="center", fontsize=8.5) for i in range(3)]
+        self.bottom = bottom
+        # Lay out with the longest titles in place, so later ones are not cut off.
+        self.title = top.set_title("Facebook: 00 of your contacts + the public", fontsize=10)
+        bottom.set_title("Beyond your contacts", fontsize=10)
+        self.figure.tight_layout(h_pad=0.6)
 
     def png(self, result: Visibility | None) -> bytes:
-        connected = [result.connected[g] if result else 0 for g in GROUPS]
-        can_see = [result.per_group[g] if result else 0 for g in GROUPS]
+        r = reach(result) if result is not None else None
+        connected = [r.connected[g] if r else 0 for g in GROUPS]
+        can_see = [r.can_see[g] if r else 0 for g in GROUPS]
         for bar, n in zip(self.connected_bars, connected):
             bar.set_width(n)
         for bar, n in zip(self.visible_bars, can_see):
             bar.set_width(n)
-        self.axes.set_xlim(0, max(connected + [self.scale]))
-        if result is None:
+        self.top.set_xlim(0, max(connected + [self.scale]))
+        if r is None:
             self.title.set_text("Settings not valid yet")
+            counts, lines = [0, 0, 0], [("", "")] * 3
         else:
-            extra = " + the public" if result.public else ""
-            self.title.set_text(f"{NETWORK_NAMES[result.settings.network]}: {len(result.viewers)} contacts{extra}")
+            extra = {ANYONE: " + the public", MEMBERS: " + LinkedIn members"}.get(r.public, "")
+            self.title.set_text(f"{NETWORK_NAMES.get(r.network, r.network)}: {r.contacts} of your contacts{extra}")
+            counts = [r.tagged_friends, r.screenshot_reach, self.EVERYONE if r.public else 0]
+            lines = reach_lines(r)
+        self.beyond_bars[2].set_color(MEMBERS_COLOUR if r and r.public == MEMBERS else PUBLIC_COLOUR)
+        for bar, n in zip(self.beyond_bars, counts):
+            bar.set_width(max(n - self.BASE, 0) if n else 0)
+        pending = r.tagged_pending if r else 0
+        self.pending_bar.set_x(self.BASE + self.beyond_bars[0].get_width())
+        self.pending_bar.set_width(pending)
+        for i, (text, n, (_, words)) in enumerate(zip(self.beyond_texts, counts, lines)):
+            end = self.BASE + n + (pending if i == 0 else 0)
+            inside = n >= self.EVERYONE
+            # A count's words go after its bar; the public's, inside its full-width bar.
+            text.set_position((1.2 if inside else max(end * 1.25, 0.7), i))
+            text.set_text(words)
+            text.set_color("white" if inside else "#222222")
         # Drawing on the canvas and encoding with light compression costs half of savefig.
         canvas = self.figure.canvas
         canvas.draw()
@@ -94,6 +185,22 @@ class View:
     result: Visibility | None
 
 
+TABLE_STYLE = ("<style>.course-sim-table{border-collapse:collapse;line-height:1.4}"
+               ".course-sim-table th,.course-sim-table td{padding:2px 8px;border-bottom:1px solid #e5e7e9}"
+               ".course-sim-table td{text-align:right}.course-sim-table tbody th{text-align:left}</style>")
+
+
+def table_html(result: Visibility) -> str:
+    """Who can see the post, one row per contact group (no empty header row)."""
+    table = result.table()
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    rows = "".join(f"<tr><th>{html.escape(str(g).replace('_', ' '))}</th>"
+                   + "".join(f"<td>{int(n)}</td>" for n in row) + "</tr>\n"
+                   for g, row in zip(table.index, table.itertuples(index=False)))
+    return (f'{TABLE_STYLE}\n<table class="course-sim-table">\n<thead><tr><th>group</th>{head}</tr></thead>\n'
+            f"<tbody>\n{rows}</tbody>\n</table>")
+
+
 def render(settings: dict, chart: VisibilityChart | None = None, contacts: ContactBook | None = None) -> View:
     """What the simulator shows for `settings` (a dict as `who_can_see` takes)."""
     chart = chart or VisibilityChart()
@@ -108,41 +215,96 @@ def render(settings: dict, chart: VisibilityChart | None = None, contacts: Conta
     risk = result.at_risk() or ["Nobody on the watch list (manager, clients, competitors, recruiters, the public)."]
     forwarding = [f"Anyone who sees it can screenshot it and pass it on: up to about "
                   f"{result.second_hand_reach} people through your viewers' own friends."] if result.viewers else []
-    return View(summary, result.table().to_html(), render_template("simulator/at_risk.html", lines=risk),
+    return View(summary, table_html(result), render_template("simulator/at_risk.html", lines=risk),
                 render_template("simulator/notes.html", lines=[*result.notes, *forwarding],
                                 explanation=explain(result)),
                 chart.png(result), result)
 
 
-def settings_from_controls(network: str, facebook: dict, instagram: dict, x: dict, linkedin: dict,
-                           tiktok: dict, tags: tuple, location: bool, photo: bool) -> dict:
-    """The settings dict the controls describe; only the chosen network's panel counts."""
+def settings_from_controls(network: str, panels: dict[str, dict], tags: tuple, location: bool, photo: bool) -> dict:
+    """The settings dict the controls describe; only the chosen network's panel counts.
+    `panels`: network -> {control name: value}."""
     settings: dict = {"network": network, "tags": list(tags), "location": location, "photo": photo}
+    panel = panels[network]
     if network == "facebook":
-        audience = facebook["audience"]
+        audience = panel["audience"]
         settings["audience"] = audience
-        settings["tagged_person_adds"] = facebook["tagged_person_adds"]
-        settings["tag_review"] = facebook["tag_review"]
-        settings["tags_by_others"] = list(facebook["tags_by_others"])
+        settings["tagged_person_adds"] = panel["tagged_person_adds"]
+        settings["tag_review"] = panel["tag_review"]
+        settings["tags_by_others"] = list(panel["tags_by_others"])
         if audience in ("friends_except", "custom"):
-            settings["except"] = list(facebook["except"])
+            settings["except"] = list(panel["except"])
         if audience in ("specific_friends", "custom"):
-            settings["specific"] = list(facebook["specific"])
+            settings["specific"] = list(panel["specific"])
         if audience == "group":
-            settings["members"] = list(facebook["specific"])
-            settings["group_privacy"] = facebook["group_privacy"]
-            settings["group_visibility"] = facebook["group_visibility"]
+            settings["members"] = list(panel["specific"])
+            settings["group_privacy"] = panel["group_privacy"]
+            settings["group_visibility"] = panel["group_visibility"]
     elif network == "instagram":
-        settings["account"] = "private" if instagram["private"] else "public"
-        settings["format"], settings["audience"] = INSTAGRAM_SHARE_TO[instagram["share_to"]]
+        settings["account"] = "private" if panel["private"] else "public"
+        settings["format"], settings["audience"] = INSTAGRAM_SHARE_TO[panel["share_to"]]
     elif network == "x":
-        settings["protected"] = x["protected"]
+        settings["protected"] = panel["protected"]
     elif network == "linkedin":
-        settings.update(audience=linkedin["audience"], public_profile=linkedin["public_profile"],
-                        show_connections=linkedin["show_connections"])
+        settings.update(audience=panel["audience"], public_profile=panel["public_profile"],
+                        show_connections=panel["show_connections"])
     elif network == "tiktok":
-        settings.update(account="private" if tiktok["private"] else "public", audience=tiktok["audience"])
+        settings.update(account="private" if panel["private"] else "public", audience=panel["audience"])
+    elif network == "whatsapp":
+        settings["audience"] = panel["audience"]
+        if panel["audience"] == "my_contacts_except":
+            settings["except"] = list(panel["except"])
+        if panel["audience"] == "only_share_with":
+            settings["specific"] = list(panel["specific"])
     return settings
+
+
+# Which controls matter for each audience (the others are hidden, as in the apps, where
+# choosing "Friends except..." or "My contacts except..." opens the list to pick from).
+SHOWN_WITH = {
+    "facebook": {"except": ("friends_except", "custom"), "specific": ("specific_friends", "custom", "group"),
+                 "group_privacy": ("group",), "group_visibility": ("group",)},
+    "whatsapp": {"except": ("my_contacts_except",), "specific": ("only_share_with",)},
+}
+
+
+def _prose(markup: str) -> str:
+    """Text that wraps at a reading line height (a widget's HTML otherwise spaces lines
+    like one-line controls)."""
+    return f'<div style="line-height:1.4">{markup}</div>' if markup else ""
+
+
+def _label(text: str) -> widgets.HTML:
+    """A control's label, above it: it wraps instead of being cut, and never squeezes the control."""
+    return widgets.HTML(f'<span style="line-height:1.3;display:inline-block">{html.escape(text)}</span>',
+                        layout=widgets.Layout(width="auto", margin="4px 2px 0 2px"))
+
+
+def _field(text: str, control: widgets.Widget, name: str) -> widgets.VBox:
+    """A labelled control that takes the whole width of its column, whatever that is."""
+    control.layout.width = "auto"
+    control.add_class(f"course-sim-{name}")
+    return widgets.VBox([_label(text), control], layout=widgets.Layout(min_width="0", width="auto"))
+
+
+def _tick(text: str, value: bool, name: str) -> widgets.Checkbox:
+    box = widgets.Checkbox(description=text, value=value, indent=False, layout=widgets.Layout(width="auto"))
+    box.add_class(f"course-sim-{name}")
+    return box
+
+
+def _grid(children: list, column: str = "220px") -> widgets.GridBox:
+    """Children in as many columns of at least `column` as the width allows, one when narrow."""
+    return widgets.GridBox(children, layout=widgets.Layout(
+        grid_template_columns=f"repeat(auto-fill, minmax(min({column}, 100%), 1fr))", grid_gap="4px 16px",
+        align_items="flex-start", width="100%"))
+
+
+def _wrap(children: list, **layout) -> widgets.HBox:
+    """A row whose items go to the next line when they do not fit side by side (`grid_gap`
+    is CSS's gap, which flex rows honour too)."""
+    return widgets.HBox(children, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start",
+                                                        width="100%", **layout))
 
 
 class PrivacySimulator(widgets.VBox):
@@ -153,95 +315,144 @@ class PrivacySimulator(widgets.VBox):
         self.contacts = contacts or alex_contacts()
         largest_group = max(sum(1 for c in self.contacts.contacts if c.group == g) for g in GROUPS)
         self.chart = VisibilityChart(scale=largest_group)
-        wide = {"description_width": "initial"}
-        self.network = widgets.Dropdown(options=[(n, k) for k, n in NETWORK_NAMES.items()],
-                                        value="facebook", description="Network", style=wide)
-        self.tags = widgets.SelectMultiple(options=[c.name for c in self.contacts.contacts], rows=4,
-                                           description="Tag people", style=wide)
-        self.location = widgets.Checkbox(description="Add location", value=False)
-        self.photo = widgets.Checkbox(description="Photo", value=True)
+        names = [c.name for c in self.contacts.contacts]
+        self.network = widgets.Dropdown(options=[(n, k) for k, n in NETWORK_NAMES.items()], value="facebook")
+        self.tags = widgets.SelectMultiple(options=names, rows=4)
+        self.location = _tick("Add location", False, "location")
+        self.photo = _tick("Photo", True, "photo")
         self.facebook = {
-            "audience": widgets.Dropdown(description="Audience", style=wide, value="friends", options=[
+            "audience": widgets.Dropdown(value="friends", options=[
                 ("Public", "public"), ("Friends", "friends"), ("Friends except...", "friends_except"),
                 ("Specific friends", "specific_friends"), ("Only me", "only_me"), ("Custom", "custom"),
                 ("In a group", "group")]),
-            "except": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5, style=wide,
-                                             description="Friends except... / Don't share with"),
-            "specific": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5, style=wide,
-                                               description="Specific friends / Share with / Group members"),
-            "tagged_person_adds": widgets.Dropdown(
-                description="Tagged people's own setting: who a tag adds", style=wide, value="friends",
-                options=[("Friends (Facebook's default)", "friends"), ("Only me", "only_me")]),
-            "tag_review": widgets.Checkbox(description="Your tag review: review tags others add to your posts",
-                                           value=False, style=wide),
-            "tags_by_others": widgets.SelectMultiple(options=[c.name for c in self.contacts.contacts], rows=3,
-                                                     description="A friend tags in your post", style=wide),
+            "except": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5),
+            "specific": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5),
+            "tagged_person_adds": widgets.Dropdown(value="friends", options=[
+                ("Friends (Facebook's default)", "friends"), ("Only me", "only_me")]),
+            "tag_review": _tick("Your tag review", False, "facebook-tag_review"),
+            "tags_by_others": widgets.SelectMultiple(options=names, rows=3),
             "group_privacy": widgets.Dropdown(options=[("Public", "public"), ("Private", "private")],
-                                              value="private", description="Group privacy", style=wide),
+                                              value="private"),
             "group_visibility": widgets.Dropdown(options=[("Visible", "visible"), ("Hidden", "hidden")],
-                                                 value="visible", description="Group visibility", style=wide),
+                                                 value="visible"),
         }
         self.instagram = {
-            "private": widgets.Checkbox(description="Private account", value=False),
-            "share_to": widgets.Dropdown(description="Share to", style=wide, value="feed", options=[
+            "private": _tick("Private account", False, "instagram-private"),
+            "share_to": widgets.Dropdown(value="feed", options=[
                 ("Feed post", "feed"), ("Reel", "reel"), ("Your story", "story"),
                 ("Feed post, Close Friends only", "close_friends_feed"),
                 ("Reel, Close Friends only", "close_friends_reel"),
                 ("Story, Close Friends only", "close_friends_story")]),
         }
-        self.x = {"protected": widgets.Checkbox(description="Protect your posts", value=False)}
+        self.x = {"protected": _tick("Protect your posts", False, "x-protected")}
         self.linkedin = {
-            "audience": widgets.Dropdown(description="Who can see your post?", style=wide, value="anyone",
-                                         options=[("Anyone", "anyone"), ("Connections only", "connections")]),
-            "public_profile": widgets.Checkbox(description="Public profile visible off LinkedIn", value=True),
-            "show_connections": widgets.Dropdown(description="Who can see your connections", style=wide,
-                                                 value=True, options=[("Your connections", True), ("Only you", False)]),
+            "audience": widgets.Dropdown(value="anyone", options=[("Anyone", "anyone"),
+                                                                  ("Connections only", "connections")]),
+            "public_profile": _tick("Public profile visible off LinkedIn", True, "linkedin-public_profile"),
+            "show_connections": widgets.Dropdown(value=True, options=[("Your connections", True),
+                                                                     ("Only you", False)]),
         }
         self.tiktok = {
-            "private": widgets.Checkbox(description="Private account", value=False),
-            "audience": widgets.Dropdown(description="Who can watch this video", style=wide, value="everyone",
-                                         options=[("Everyone", "everyone"), ("Followers", "followers"),
-                                                  ("Friends", "friends"), ("Only you", "only_you")]),
+            "private": _tick("Private account", False, "tiktok-private"),
+            "audience": widgets.Dropdown(value="everyone", options=[
+                ("Everyone", "everyone"), ("Followers", "followers"), ("Friends", "friends"),
+                ("Only you", "only_you")]),
         }
-        panels = {k: list(getattr(self, k).values()) for k in NETWORK_NAMES}
-        panels["facebook"].append(widgets.HTML(render_template("simulator/tags_help.html")))
-        self.panels = widgets.Stack([widgets.VBox(panels[k]) for k in NETWORK_NAMES], selected_index=0)
-        self.summary = widgets.HTML()
-        self.table = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        self.at_risk = widgets.HTML()
-        self.notes = widgets.HTML()
-        composer = widgets.VBox([widgets.HTML("<b>Post</b>"), self.network, self.tags, self.location,
-                                 self.photo, widgets.HTML("<b>Settings</b>"), self.panels])
-        view = widgets.VBox([self.summary, widgets.HBox([self.table, self.image]), self.at_risk, self.notes])
-        super().__init__([widgets.HBox([composer, view])])
+        # WhatsApp Status: its "Status privacy" choices; the lists name groups, then the
+        # contacts who have Alex's number and whose number Alex saved (no Facebook lists).
+        on_whatsapp = [(g.replace("_", " "), g) for g in GROUPS] + \
+                      [(c.name, c.name) for c in self.contacts.on("whatsapp")]
+        self.whatsapp = {
+            "audience": widgets.Dropdown(value="my_contacts", options=[
+                ("My contacts", "my_contacts"), ("My contacts except...", "my_contacts_except"),
+                ("Only share with...", "only_share_with")]),
+            "except": widgets.SelectMultiple(options=on_whatsapp, rows=5),
+            "specific": widgets.SelectMultiple(options=on_whatsapp, rows=5),
+        }
+        labels = {
+            "facebook": {"audience": "Audience", "except": "Friends except... / Don't share with",
+                         "specific": "Specific friends / Share with / Group members",
+                         "tagged_person_adds": "Tagged people's own setting: who a tag adds",
+                         "tags_by_others": "A friend tags in your post",
+                         "group_privacy": "Group privacy", "group_visibility": "Group visibility"},
+            "instagram": {"share_to": "Share to"},
+            "linkedin": {"audience": "Who can see your post?", "show_connections": "Who can see your connections"},
+            "tiktok": {"audience": "Who can watch this video"},
+            "whatsapp": {"audience": "Status privacy", "except": "My contacts except...",
+                         "specific": "Only share with..."},
+        }
+        tag_review_help = widgets.HTML('<small style="line-height:1.3;display:inline-block">holds the tags '
+                                       "<i>others</i> add to your posts</small>", layout=widgets.Layout(width="auto"))
+        self.fields: dict[str, dict[str, widgets.Widget]] = {}
+        panels = []
+        for network in NETWORK_NAMES:
+            controls = getattr(self, network)
+            fields = {}
+            for name, control in controls.items():
+                text = labels.get(network, {}).get(name)
+                fields[name] = _field(text, control, f"{network}-{name}") if text else control
+            self.fields[network] = fields
+            children = list(fields.values())
+            if network == "facebook":
+                review = widgets.VBox([fields["tag_review"], tag_review_help], layout=widgets.Layout(width="auto"))
+                children = [review if f is fields["tag_review"] else f for f in children]
+                children.append(widgets.HTML(_prose(render_template("simulator/tags_help.html")),
+                                             layout=widgets.Layout(width="auto", grid_column="1 / -1")))
+            panels.append(_grid(children))
+        self.panels = widgets.Stack(panels, selected_index=0, layout=widgets.Layout(width="100%"))
+        self.summary = widgets.HTML(layout=widgets.Layout(width="auto"))
+        self.table = widgets.HTML(layout=widgets.Layout(flex="0 1 auto", min_width="0"))
+        # The chart follows its column's width, up to the size it is drawn at.
+        width, _ = self.chart.figure.canvas.get_width_height()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width="100%", max_width=f"{width}px", height="auto", margin="0", object_fit="contain"))
+        chart_box = widgets.Box([self.image], layout=widgets.Layout(flex=f"1 1 {width * 3 // 4}px", min_width="0"))
+        self.at_risk = widgets.HTML(layout=widgets.Layout(flex="1 1 280px", min_width="0"))
+        self.notes = widgets.HTML(layout=widgets.Layout(flex="2 1 320px", min_width="0"))
+        for w in (self.summary, self.table, self.at_risk, self.notes):
+            w.add_class("course-sim-text")
+        post = widgets.VBox([widgets.HTML("<b>Post</b>"), _field("Network", self.network, "network"),
+                             _field("Tag people", self.tags, "tags"), _wrap([self.location, self.photo])],
+                            layout=widgets.Layout(flex="1 1 200px", min_width="0"))
+        settings = widgets.VBox([widgets.HTML("<b>Settings</b>"), self.panels],
+                                layout=widgets.Layout(flex="3 1 460px", min_width="0"))
+        view = widgets.VBox([self.summary, _wrap([self.table, chart_box], grid_gap="8px 16px"),
+                             _wrap([self.at_risk, self.notes], grid_gap="0 16px")],
+                            layout=widgets.Layout(flex="1 1 480px", min_width="0"))
+        controls = _wrap([post, settings], grid_gap="0 16px", flex="1 1 480px", min_width="0")
+        super().__init__([_wrap([controls, view], grid_gap="12px 24px")], layout=widgets.Layout(width="100%"))
+        self.add_class("course-simulator")
         for control in self._controls():
             control.observe(self._on_change, names="value")
         self.redraw()
 
     def _controls(self) -> list[widgets.ValueWidget]:
-        panels = [*self.facebook.values(), *self.instagram.values(), *self.x.values(),
-                  *self.linkedin.values(), *self.tiktok.values()]
+        panels = [w for network in NETWORK_NAMES for w in getattr(self, network).values()]
         return [self.network, self.tags, self.location, self.photo, *panels]
 
     def settings(self) -> dict:
-        def values(panel: dict) -> dict:
-            return {k: w.value for k, w in panel.items()}
-        return settings_from_controls(self.network.value, values(self.facebook), values(self.instagram),
-                                      values(self.x), values(self.linkedin), values(self.tiktok),
-                                      self.tags.value, self.location.value, self.photo.value)
+        panels = {network: {k: w.value for k, w in getattr(self, network).items()} for network in NETWORK_NAMES}
+        return settings_from_controls(self.network.value, panels, self.tags.value, self.location.value,
+                                      self.photo.value)
 
     def _on_change(self, _change: dict) -> None:
         self.redraw()
 
+    def _show_relevant_fields(self) -> None:
+        for network, shown_with in SHOWN_WITH.items():
+            audience = getattr(self, network)["audience"].value
+            for name, audiences in shown_with.items():
+                self.fields[network][name].layout.display = None if audience in audiences else "none"
+
     def redraw(self) -> View:
         self.panels.selected_index = list(NETWORK_NAMES).index(self.network.value)
+        self._show_relevant_fields()
         view = render(self.settings(), self.chart, self.contacts)
         self.summary.value = render_template("simulator/summary.html", summary=view.summary)
         self.table.value = view.table_html
         self.image.value = view.chart_png
-        self.at_risk.value = view.at_risk_html
-        self.notes.value = view.notes_html
+        self.at_risk.value = _prose(view.at_risk_html)
+        self.notes.value = _prose(view.notes_html)
         return view
 
 
