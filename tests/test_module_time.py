@@ -63,3 +63,23 @@ def test_the_rule_counts_words_and_checks():
     nb.cells.append(test)
     minutes, words, checks = module_minutes(nb)
     assert (words, checks) == (400, 1) and minutes == pytest.approx(400 / 200 + 3)
+
+
+def modules_table() -> str:
+    """README's table of modules, as the notebooks give it."""
+    rows = ["| module | minutes by the rule | auto-graded points | hand-graded points |", "|---|---|---|---|"]
+    for assignment in ASSIGNMENTS:
+        nb = release_notebook(assignment)
+        minutes, words, checks = module_minutes(nb)
+        auto = sum(cell_kinds.nbgrader_meta(c).get("points", 0) for c in nb.cells if cell_kinds.is_test(c))
+        manual = sum(cell_kinds.nbgrader_meta(c).get("points", 0) for c in nb.cells
+                     if c.cell_type == "markdown" and cell_kinds.is_graded(c))
+        title = nb.cells[0].source.splitlines()[0].split("·")[-1].strip()
+        rows.append(f"| `{assignment}` {title} | {minutes:.1f} ({words} words, {checks} checks) | {auto:g} | {manual:g} |")
+    return "\n".join(rows) + "\n"
+
+
+def test_readme_lists_every_module_with_its_time():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert modules_table() in readme, ("README.md's table of modules is out of date; replace it with:\n"
+                                       + modules_table())
