@@ -26,6 +26,7 @@ import urllib.request
 import nbformat
 import pytest
 from conftest import ROOT
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from support.gradebook import cell_scores
 from support.lab import ARTIFACTS, BIN, Learner, browser_page, jupyter_lab
 
@@ -162,11 +163,17 @@ def test_learner_fetches_works_validates_submits_and_is_graded(me, classroom):
     me.wait_for_app()
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     me.wait_for_kernel()
-    me.command("notebook:run-all-cells")
+    # Run All's promise settles at the first failing cell while the kernel still works
+    # through the others: wait until every code cell has run (or the bound says it never will).
+    me.command_started("notebook:run-all-cells")
+    counts = """() => window.jupyterapp.shell.currentWidget.content.widgets
+                 .filter(c => c.model.type === 'code').map(c => c.model.executionCount)"""
+    try:
+        page.wait_for_function(f"() => ({counts})().every(n => n !== null)", timeout=180_000)
+    except PlaywrightTimeout:
+        pass
     me.wait_for_kernel()
-    ran = page.evaluate(
-        """() => window.jupyterapp.shell.currentWidget.content.widgets
-               .filter(c => c.model.type === 'code').map(c => c.model.executionCount)""")
+    ran = page.evaluate(counts)
     assert ran and all(count is not None for count in ran), \
         f"Run All stopped: {sum(c is None for c in ran)} of {len(ran)} code cells did not run"
     errors = error_outputs(me)

@@ -173,6 +173,12 @@ class Learner:
             " return r === undefined || r === null || typeof r !== 'object' ? r : null; }",
             [command, args or {}])
 
+    def command_started(self, command: str, args: dict | None = None) -> None:
+        """Start a JupyterLab command without waiting for its promise (Run All's settles at
+        the first failing cell, before the cells after it have run)."""
+        self.page.evaluate("([command, args]) => { window.jupyterapp.commands.execute(command, args).catch(() => {}); }",
+                           [command, args or {}])
+
     def open_notebook(self, path: str) -> None:
         """Open a notebook (as a double click in the file browser would) and wait for its kernel."""
         self.command("docmanager:open", {"path": path})
