@@ -87,7 +87,13 @@ def test_other_errors_keep_pythons_message():
                                    SettingsError("Unknown audience.")])
 def test_course_errors_render_one_plain_line(error):
     lines = error._render_traceback_()
-    assert len(lines) == 1 and str(error) in lines[0] and "Traceback" not in lines[0]
+    text = " ".join(lines)
+    assert str(error) in text and "Traceback" not in text and text.startswith(plain_errors.RED)
+
+
+def test_long_messages_are_wrapped_for_validate():
+    lines = AnswerError("word " * 60)._render_traceback_()
+    assert len(lines) > 1 and all(len(line) <= 96 + len(plain_errors.RED + plain_errors.RESET) for line in lines)
 
 
 def test_not_installed_outside_a_jupyter_kernel():

@@ -29,7 +29,16 @@ class PlainMessage(Exception):
     label = "Not right yet."
 
     def _render_traceback_(self):
-        return [f"{RED}✗ {self.label}{RESET} {self}"]
+        return shown(f"✗ {self.label}", str(self))
+
+
+def shown(label: str, message: str, width: int = 96) -> list[str]:
+    """The lines IPython shows for a plain message: the label in red, the message wrapped,
+    because nbgrader's Validate dialog does not wrap long lines."""
+    import textwrap
+
+    lines = textwrap.wrap(f"{label} {message}", width=width, break_on_hyphens=False) or [label]
+    return [lines[0].replace(label, f"{RED}{label}{RESET}", 1)] + lines[1:]
 HANDLED = (NameError, KeyError, TypeError, AttributeError, IndexError, ValueError, ZeroDivisionError)
 
 
@@ -221,7 +230,7 @@ def install(shell) -> bool:
         if message is None:
             self.showtraceback((etype, value, tb), tb_offset=tb_offset)
             return None
-        self._showtraceback(etype, value, [f"{RED}{etype.__name__}:{RESET} {message}"])
+        self._showtraceback(etype, value, shown(f"{etype.__name__}:", message))
         return None
 
     original_syntax = shell.showsyntaxerror
@@ -230,7 +239,7 @@ def install(shell) -> bool:
         etype, value, _ = sys.exc_info()
         if not isinstance(value, SyntaxError):
             return original_syntax(filename, running_compiled_code)
-        shell._showtraceback(etype, value, [f"{RED}{etype.__name__}:{RESET} {explain_syntax(value)}"])
+        shell._showtraceback(etype, value, shown(f"{etype.__name__}:", explain_syntax(value)))
 
     shell.set_custom_exc(HANDLED, handler)
     shell.showsyntaxerror = showsyntaxerror

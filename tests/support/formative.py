@@ -76,7 +76,7 @@ class Run:
 def is_plain(message: str) -> bool:
     """No traceback, no file or course-internal frame: a sentence or two for a person."""
     return (message.strip() != "" and "Traceback" not in message and 'File "' not in message
-            and "course/" not in message and "site-packages" not in message and len(message.splitlines()) <= 4)
+            and "course/" not in message and "site-packages" not in message and len(message.splitlines()) <= 6)
 
 
 class Session:
