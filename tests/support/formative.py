@@ -172,9 +172,9 @@ def first_tries(session: Session, assignment: str, exercises: list[Exercise], wr
             lines.append(f"- **{w.get('kind', 'wrong answer')}** ({w.get('why', '')}):")
             lines += ["  ```python"] + [f"  {ln}" for ln in w["code"].strip().splitlines()] + ["  ```"]
             if answered.failed:
-                lines.append(f"  - the answer cell says: {answered.shown_error.strip()}")
-            shown = visible.shown_error.strip() if visible.failed else visible.text.strip()
-            lines.append(f"  - the check says: {shown}")
+                lines.append(f"  - the answer cell says: {' '.join(answered.shown_error.split())}")
+            shown = visible.shown_error if visible.failed else visible.text
+            lines.append(f"  - the check says: {' '.join(shown.split())}")
             for gid in ex.answer_ids:
                 session.run(ex.solved[gid])
         lines.append("")
