@@ -197,7 +197,7 @@ def explain_syntax(error: SyntaxError) -> str:
     if "unterminated string" in text or "eol while scanning" in text or "unterminated triple" in text:
         return (f"A text is missing its closing quote{where}. Every text starts and ends with the same "
                 "quote: \"LinkedIn\".")
-    if "was never closed" in text or "unexpected eof" in text:
+    if "was never closed" in text or "unexpected eof" in text or "incomplete input" in text:
         return (f"A bracket opened{where} is never closed. If you pasted code, check you copied it whole, "
                 "down to its last bracket.")
     if "unmatched" in text or "does not match" in text:
