@@ -62,8 +62,8 @@ def test_every_wrong_answer_fails_its_visible_check_plainly(module):
     for ex in exercises:
         for w in wrong.get(ex.test_id, []):
             what = f"{ex.test_id} with {w['code'].strip()[:80]!r} ({w.get('why', '')})"
-            for gid in ex.answer_ids:                     # the learner's cells, as received
-                session.run(ex.released[gid])
+            # The solved module with this one answer cell as received, then answered wrongly.
+            session.run(ex.released[w["answer_cell"]])
             answered = session.run(w["code"])
             if answered.failed and not is_plain(answered.shown_error):
                 problems.append(f"{what}: the answer cell's error is not plain:\n{answered.shown_error}")
@@ -76,8 +76,7 @@ def test_every_wrong_answer_fails_its_visible_check_plainly(module):
                                 f"instead of a plain message:\n{visible.shown_error}")
             if not whole.failed:
                 problems.append(f"{what}: the whole test cell (what is graded) accepts it")
-            for gid in ex.answer_ids:                     # back to the model answer
-                session.run(ex.solved[gid])
+            session.run(ex.solved[w["answer_cell"]])     # back to the model answer
     assert not problems, f"{assignment}:\n" + "\n".join(problems)
 
 

@@ -165,8 +165,7 @@ def first_tries(session: Session, assignment: str, exercises: list[Exercise], wr
     for ex in exercises:
         lines += [f"## {ex.test_id}", ""]
         for w in wrong.get(ex.test_id, []):
-            for gid in ex.answer_ids:
-                session.run(ex.released[gid])
+            session.run(ex.released[w["answer_cell"]])
             answered = session.run(w["code"])
             visible = session.run(ex.visible)
             lines.append(f"- **{w.get('kind', 'wrong answer')}** ({w.get('why', '')}):")
@@ -175,7 +174,6 @@ def first_tries(session: Session, assignment: str, exercises: list[Exercise], wr
                 lines.append(f"  - the answer cell says: {' '.join(answered.shown_error.split())}")
             shown = visible.shown_error if visible.failed else visible.text
             lines.append(f"  - the check says: {' '.join(shown.split())}")
-            for gid in ex.answer_ids:
-                session.run(ex.solved[gid])
+            session.run(ex.solved[w["answer_cell"]])
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
