@@ -38,6 +38,11 @@ def worker_env(use_bwrap: bool, log_level: int = logging.WARNING) -> dict:
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                 "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
                 "COURSE_GRADE_SANDBOX": "bwrap" if use_bwrap else "none", logs.LEVEL_ENV: str(log_level)})
+    # The workers import the very course package this process imported (the one bubblewrap
+    # shows them), even when another copy is installed in the venv (a git worktree).
+    import course
+
+    env["PYTHONPATH"] = str(Path(course.__file__).resolve().parent.parent)
     if not use_bwrap:
         env["HOME"] = env["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="course-grade-home-")
     return env
