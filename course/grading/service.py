@@ -361,6 +361,9 @@ class Service:
         self.where = paths(self.root)
         self.fingerprint = fingerprint(self.root, workers, use_bwrap)
         self.generation = 0
+        self.started = time.strftime("%H:%M:%S")
+        self.broken = False  # its workers cannot start: it stops after answering
+        self.idle = 600.0
         self.pool = None
         self.listener: socket.socket | None = None
 
@@ -528,17 +531,13 @@ def main(argv: list[str] | None = None) -> int:
 
     skip_unused_imports()
     service = Service(args.root, args.workers, not args.no_sandbox)
-    service.started = time.strftime("%H:%M:%S")
-    service.broken = False
     service.listen()
     if args.ready_fd is not None:
         os.write(args.ready_fd, b"ready\n")
         os.close(args.ready_fd)
     try:
         service.warm()
-        while True:
-            service.serve()
-            break
+        service.serve()
     finally:
         service.close()
     return 0
