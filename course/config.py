@@ -78,6 +78,13 @@ class Course(Configurable):
         help="Backups of a SQLite gradebook to keep: `course grade` makes one before it writes, "
              "`course gradebook --backup` on demand; the oldest are deleted.",
     ).tag(config=True)
+    grading_service_idle_minutes = Float(
+        10.0, min=0.0,
+        help="Minutes the grading service stays up after the last `course grade`: it keeps warm "
+             "workers between commands, so the next one starts in well under a second. 0: no service, "
+             "every `course grade` grades in its own process (as `course grade --no-service` does). "
+             "The environment variable COURSE_GRADE_SERVICE=off does the same.",
+    ).tag(config=True)
 
     @validate("pass_mark")
     def _check_pass_mark(self, proposal):

@@ -9,6 +9,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from course.coursedir import assignments  # noqa: E402
 
+# `course grade` run by a test grades in its own process, as the tests expect (its workers
+# are its children) and leaves nothing running; tests/test_grading_service.py turns the
+# grading service on for its own commands.
+os.environ.setdefault("COURSE_GRADE_SERVICE", "off")
+
 ASSIGNMENTS = assignments(ROOT)
 
 

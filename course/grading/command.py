@@ -11,6 +11,7 @@ graded, and the exit status is 1 when anything failed.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -23,6 +24,8 @@ from ..gradebook_safety import backup, check_readable
 from . import sandbox
 from .pool import DaskPool, LocalPool, WorkerUnavailable
 
+log = logging.getLogger(__name__)
+
 # nbgrader, nbformat, the gradebook and the configuration are imported when grading starts,
 # not when the `course` command builds its --help: the warm workers boot meanwhile.
 
@@ -32,7 +35,7 @@ def add_parser(subparsers) -> None:
         "grade", help="grade every submission of an assignment (fast, sandboxed nbgrader autograde)",
         description="Grade submitted/<learner>/ASSIGNMENT/ into autograded/ and the gradebook, with the same "
                     "scores as `nbgrader autograde`. Unchanged submissions already graded are skipped.")
-    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT",
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
                    help="assignment folder name or its number (e.g. 00); several may be given")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="parallel warm workers on this machine (default: 2)")
@@ -52,6 +55,11 @@ def add_parser(subparsers) -> None:
                    help="show debug lines on stderr (workers, each submission's start, end and time)")
     p.add_argument("--log-file", type=Path, metavar="PATH",
                    help="write the log there (default: autograded/course-grade.log)")
+    p.add_argument("--no-service", action="store_true",
+                   help="grade in this process, without the grading service that keeps warm workers "
+                        "between commands (see c.Course.grading_service_idle_minutes)")
+    p.add_argument("--stop-service", action="store_true",
+                   help="stop the course's grading service (if one runs) and grade nothing")
     p.set_defaults(func=cmd_grade)
 
 
@@ -78,27 +86,30 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
 def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
           students: list[str] | None = None, force: bool = False, limits: dict | None = None,
           use_bwrap: bool | None = None, progress: bool = True, out=None, keep_backups: int | None = None,
-          say=None) -> list:
+          say=None, pool=None, should_stop=None) -> list:
     """Grade each assignment; return one Outcome per learner and assignment (graded, failed
     or skipped). One pool of warm workers serves all the assignments. `limits`: Course
     options given on the command line ({"memory_mb": 2048}), over nbgrader_config.py's.
     Before the first write the gradebook is checked and backed up (course/gradebook_safety.py:
     the newest `keep_backups`, default c.Course.backups_kept, are kept); `say` gets the line
-    that says where the backup is."""
+    that says where the backup is. `pool`: warm workers already started (the grading service's),
+    left running; `should_stop`: a function, true when the command went away (the service's
+    Ctrl-C: KeyboardInterrupt after the submission being recorded)."""
     out = out or sys.stderr
     if isinstance(assignments, str):
         assignments = [assignments]
     if use_bwrap is None:
         use_bwrap = bool(sandbox.bwrap_path())
-    pool = None
-    if scheduler or any(Path(root).glob(f"*/*/{a}") for a in assignments):
+    own_pool = pool is None
+    if not own_pool:
+        if not all(getattr(worker, "use_bwrap", True) for worker in getattr(pool, "workers", [])):
+            print(_NO_BWRAP, file=out)
+    elif scheduler or any(Path(root).glob(f"*/*/{a}") for a in assignments):
         # Workers boot while the gradebook side gets ready.
         pool = DaskPool(scheduler) if scheduler else LocalPool(max(1, workers), use_bwrap=use_bwrap)
         info = pool.start()
         if not info.get("bwrap"):
-            print("course grade: WARNING: bubblewrap (bwrap) is not available, so learner code runs with "
-                  "resource limits only: it can read the course's files and use the network. "
-                  "Install it (apt-get install bubblewrap) for a real sandbox.", file=out)
+            print(_NO_BWRAP, file=out)
     outcomes: list = []
     writer = None
     try:
@@ -122,16 +133,21 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
                     raise CourseError(f"No submission of {assignment} for: {', '.join(unknown)} "
                                       f"(looked in {settings.coursedir.submitted_directory}/<id>/{assignment}/).")
             plans.append((assignment, recorder, learners, {} if force else recorder.previous()))
-        outcomes = _run(settings, writer, pool, plans, progress, out)
+        outcomes = _run(settings, writer, pool, plans, progress, out, should_stop)
     finally:
-        if pool is not None:
+        if own_pool and pool is not None:
             pool.close()
         if writer is not None:
             writer.close()
     return outcomes
 
 
-def _run(settings, writer, pool, plans, progress, out) -> list:
+_NO_BWRAP = ("course grade: WARNING: bubblewrap (bwrap) is not available, so learner code runs with "
+             "resource limits only: it can read the course's files and use the network. "
+             "Install it (apt-get install bubblewrap) for a real sandbox.")
+
+
+def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list:
     """Grade every (assignment, learner) of `plans` through one pipeline: the workers never
     wait for an assignment to finish before the next one starts."""
     from .prepare import prepare
@@ -143,8 +159,11 @@ def _run(settings, writer, pool, plans, progress, out) -> list:
     outcomes: list[Outcome] = []
     limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
     bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
+    first = True
     try:
         while todo or in_flight:
+            if should_stop is not None and should_stop():
+                raise KeyboardInterrupt  # the command went away: what is recorded stays, whole
             while todo and len(in_flight) < limit:
                 assignment, recorder, student, previous = todo.popleft()
                 started = time.perf_counter()
@@ -177,6 +196,9 @@ def _run(settings, writer, pool, plans, progress, out) -> list:
                 key, result = pool.next_result()
                 recorder, prepared, started = in_flight.pop(key)
                 outcomes.append(recorder.record(prepared, result, started))
+                if first:
+                    first = False
+                    log.info("first submission recorded at %.3f (epoch)", time.time())
                 bar.advance(key[0])
     finally:
         bar.close()
@@ -229,25 +251,80 @@ def summary_table(outcomes: list, assignment: str, seconds: float):
 
 def cmd_grade(args: argparse.Namespace) -> int:
     root = find_root()
+    if args.stop_service:
+        from . import service
+
+        try:
+            stopped = service.stop(root)
+        except service.ServiceUnavailable as exc:
+            raise CourseError(str(exc)) from None
+        print("The grading service stopped." if stopped else "No grading service was running for this course.")
+        return 0
+    if not args.assignments:
+        raise CourseError("Name the assignment(s) to grade (e.g. `course grade 02`).")
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:
         raise CourseError("--workers must be at least 1.")
+    options = {"assignments": assignments, "workers": args.workers, "scheduler": args.scheduler,
+               "students": args.student, "force": args.force, "memory_mb": args.memory_mb,
+               "max_processes": args.max_processes, "no_sandbox": args.no_sandbox, "quiet": args.quiet,
+               "verbose": args.verbose, "log_file": str(args.log_file.resolve()) if args.log_file else None}
+    if not args.no_service and not args.scheduler and _service_wanted(root):
+        from . import service
+
+        use_bwrap = not args.no_sandbox and bool(sandbox.bwrap_path())
+        request = {"options": options, "stdout_tty": sys.stdout.isatty(), "stderr_tty": sys.stderr.isatty(),
+                   "columns": _columns()}
+        try:
+            return service.run_client(root, request, args.workers, use_bwrap)
+        except service.ServiceUnavailable as exc:
+            print(f"course grade: the grading service cannot be used ({exc}); grading in this process.",
+                  file=sys.stderr)
+    return run_grade(root, options)
+
+
+def _service_wanted(root: Path) -> bool:
+    """c.Course.grading_service_idle_minutes above 0, and COURSE_GRADE_SERVICE not off."""
+    from ..config import load
+    from .service import disabled_by_env
+
+    return not disabled_by_env() and load(root).course.grading_service_idle_minutes > 0
+
+
+def _columns() -> int | None:
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return None
+
+
+def run_grade(root: Path, options: dict, pool=None, should_stop=None, served: str | None = None) -> int:
+    """`course grade` once its arguments are read: in this process, or in the grading service
+    (`pool`: its warm workers; `should_stop`: the command went away; `served`: said in the log)."""
     from .logs import setup
 
-    setup(args.verbose, args.log_file or root / "autograded" / "course-grade.log", default=args.log_file is None)
+    log_file = Path(options["log_file"]) if options.get("log_file") else None
+    setup(options["verbose"], log_file or root / "autograded" / "course-grade.log", default=log_file is None)
+    if served:
+        log.info(served)
     # Read with the configuration once the workers are starting: nbgrader costs a second of CPU.
-    limits = {"memory_mb": args.memory_mb, "max_processes": args.max_processes}
+    limits = {"memory_mb": options["memory_mb"], "max_processes": options["max_processes"]}
+    assignments = options["assignments"]
     started = time.perf_counter()
     try:
-        outcomes = grade(root, assignments, workers=args.workers, scheduler=args.scheduler, students=args.student,
-                         force=args.force, limits=limits, use_bwrap=False if args.no_sandbox else None,
-                         progress=not args.quiet and sys.stderr.isatty(),
-                         say=None if args.quiet else (lambda line: print(line, flush=True)))
+        outcomes = grade(root, assignments, workers=options["workers"], scheduler=options["scheduler"],
+                         students=options["students"], force=options["force"], limits=limits,
+                         use_bwrap=False if options["no_sandbox"] else None,
+                         progress=not options["quiet"] and sys.stderr.isatty(),
+                         say=None if options["quiet"] else (lambda line: print(line, flush=True)),
+                         pool=pool, should_stop=should_stop)
     except WorkerUnavailable as exc:
+        if pool is not None:
+            raise
         raise CourseError(str(exc)) from None
     from rich.console import Console
 
-    console = Console()
+    console = Console(file=sys.stdout)
     console.print(summary_table(outcomes, ", ".join(assignments), time.perf_counter() - started))
     failed = [o for o in outcomes if o.status == "failed"]
     for o in failed:
