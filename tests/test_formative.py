@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
 from nbclient import NotebookClient
-from support.formative import first_tries, is_plain, kernel_session, module_cells, run_solved
+from support.formative import first_tries, is_plain, kernel_session, module_cells, run_solved, without_colours
 from support.perturb import __file__ as PERTURB_FILE
 
 from course.trainer.synthetic import wrong_answers
@@ -132,9 +132,4 @@ def test_run_all_reaches_the_end_with_every_exercise_unanswered(assignment):
         for out in cell.outputs:
             if out.output_type == "error":
                 shown = "\n".join(out.traceback)
-                assert is_plain(_strip(shown)), f"{assignment}: an unanswered cell shows a traceback:\n{shown}"
-
-
-def _strip(text: str) -> str:
-    import re
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+                assert is_plain(without_colours(shown)), f"{assignment}: an unanswered cell shows a traceback:\n{shown}"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 
 from ..templates import render
+from .check import typed_word, whole_number
 
 NETWORKS = ("LinkedIn", "Facebook", "Instagram", "X", "TikTok", "WhatsApp")
 AUDIENCES = ("work", "private", "not used")
@@ -43,20 +44,8 @@ def _hour(h: int) -> str:
     return f"{int(h):02d}:00"
 
 
-def _word(value):
-    """The course's rule for a typed word (check.normalise): case and spaces do not count."""
-    return " ".join(value.split()).casefold() if type(value) is str else value
-
-
-def _whole(value):
-    """19.0 is 19 (check.normalise); anything else is left as it is, for the checks to name."""
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
-
-
-_NETWORK_BY_WORD = {_word(n): n for n in NETWORKS}
-_KEY_BY_WORD = {_word(k): k for k in KEYS}
+_NETWORK_BY_WORD = {typed_word(n): n for n in NETWORKS}
+_KEY_BY_WORD = {typed_word(k): k for k in KEYS}
 
 
 def normalised(charter):
@@ -66,18 +55,18 @@ def normalised(charter):
     as they are, for `charter_problems` to name. Not a dict: returned unchanged."""
     if type(charter) is not dict:
         return charter
-    out = {_KEY_BY_WORD.get(_word(k), k): v for k, v in charter.items()}
+    out = {_KEY_BY_WORD.get(typed_word(k), k): v for k, v in charter.items()}
     networks = out.get("networks")
     if type(networks) is dict:
-        named = {_NETWORK_BY_WORD.get(_word(k), k): _word(v) for k, v in networks.items()}
+        named = {_NETWORK_BY_WORD.get(typed_word(k), k): typed_word(v) for k, v in networks.items()}
         out["networks"] = {**{n: named[n] for n in NETWORKS if n in named},
                            **{k: v for k, v in named.items() if k not in NETWORKS}}
     rules = out.get("rules")
     if type(rules) in (list, tuple):
-        out["rules"] = [_word(r) for r in rules]
+        out["rules"] = [typed_word(r) for r in rules]
     for key in ("offline_from", "offline_until"):
         if key in out:
-            out[key] = _whole(out[key])
+            out[key] = whole_number(out[key])
     if type(out.get("own_words")) is str:
         out["own_words"] = out["own_words"].strip()
     return out
@@ -156,7 +145,7 @@ def choice_problems(charter: dict, offline_from, work_network, posts_colleague_p
     `my_offline_from`, `my_work_network`, `i_post_colleague_photos`), in plain words."""
     charter = normalised(charter)
     problems = []
-    offline_from = _whole(offline_from)
+    offline_from = whole_number(offline_from)
     if offline_from is Ellipsis:
         problems.append("Answer `my_offline_from` in section 3 first (replace its ... and run that cell).")
     elif not _is_hour(offline_from):
@@ -165,7 +154,7 @@ def choice_problems(charter: dict, offline_from, work_network, posts_colleague_p
     elif charter["offline_from"] != offline_from:
         problems.append(f"Your charter stops work messages at {_hour(charter['offline_from'])}, but in section 3 "
                         f"you chose {_hour(offline_from)} (`my_offline_from`): make them agree.")
-    network = _NETWORK_BY_WORD.get(_word(work_network)) if type(work_network) is str else None
+    network = _NETWORK_BY_WORD.get(typed_word(work_network)) if type(work_network) is str else None
     if work_network is Ellipsis:
         problems.append("Answer `my_work_network` above first (replace its ... and run that cell).")
     elif network is None:

@@ -22,6 +22,8 @@ from .plain_errors import PlainMessage
 __all__ = [
     "AnswerError",
     "normalise",
+    "typed_word",
+    "whole_number",
     "key",
     "answer",
     "answer_items",
@@ -274,6 +276,17 @@ def _plain_scalar(value: Any) -> Any:
     return value
 
 
+def typed_word(value: Any) -> Any:
+    """The rule for a typed word: case and surrounding spaces do not count, and runs of
+    inner spaces count as one. Anything but a str is returned as it is."""
+    return " ".join(value.split()).casefold() if type(value) is str else value
+
+
+def whole_number(value: Any) -> Any:
+    """A number written 19.0 is the whole number 19; anything else is returned as it is."""
+    return int(value) if type(value) is float and value.is_integer() else value
+
+
 def normalise(value: Any) -> Any:
     """The course's one rule for comparing typed answers, used by visible and hidden tests:
     text ignores case and surrounding spaces (and runs of inner spaces count as one); a
@@ -287,13 +300,13 @@ def normalise(value: Any) -> Any:
     if value is None or value is Ellipsis or kind is bool:
         return value
     if kind is str:
-        return " ".join(value.split()).casefold()
+        return typed_word(value)
     if kind is int:
         return value
     if kind is float:
         if math.isnan(value) or math.isinf(value):
             return repr(value)
-        return int(value) if value.is_integer() else round(value, 6)
+        return whole_number(value) if value.is_integer() else round(value, 6)
     if kind in (list, tuple):
         return [normalise(v) for v in value]
     if kind in (set, frozenset):

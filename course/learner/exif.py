@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 from PIL import Image
 
+from .check import typed_word
+
 # EXIF tag numbers (EXIF 2.3 / TIFF 6.0).
 GPS_IFD = 0x8825
 MODEL = 0x0110
@@ -42,7 +44,7 @@ CHANNELS = {
 def keeps_location(channel: str) -> bool:
     """Whether a photo sent this way still holds its GPS position when it arrives. The name
     is one of `CHANNELS` (case and surrounding spaces ignored)."""
-    name = " ".join(str(channel).split()).casefold()
+    name = typed_word(str(channel))
     if name not in CHANNELS:
         raise ValueError(f"{channel!r} is not one of the channels: {', '.join(CHANNELS)}.")
     return CHANNELS[name][1]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .check import typed_word
+
 ACTIVE = "active"
 
 
@@ -93,9 +95,9 @@ def names() -> list[str]:
 
 def get(name: str) -> Network:
     """The network called `name`, whatever its capitals and surrounding spaces."""
-    wanted = str(name).strip().lower()
+    wanted = typed_word(str(name))
     for network in CATALOGUE:
-        if network.name.lower() == wanted or (network.column or "") == wanted:
+        if typed_word(network.name) == wanted or (network.column or "") == wanted:
             return network
     raise KeyError(f"No network called {name!r}; the catalogue has {', '.join(names())}.")
 

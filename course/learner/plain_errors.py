@@ -248,9 +248,10 @@ def install(shell) -> bool:
 
 
 def install_in_kernel() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
+    # A kernel has IPython loaded already; a trainer's command never pays for importing it.
+    if "IPython" not in sys.modules:
         return False
+    from IPython import get_ipython
+
     shell = get_ipython()
     return install(shell) if shell is not None else False

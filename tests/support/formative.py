@@ -27,11 +27,6 @@ def visible_part(test_source: str) -> str:
     return _HIDDEN.sub("", test_source)
 
 
-def solution_part(answer_source: str) -> str:
-    """The answer cell as a learner who solved it would run it (markers are comments)."""
-    return answer_source
-
-
 def assigned_names(source: str) -> list[str]:
     """Names an answer cell gives values to (its top-level assignments)."""
     try:
@@ -66,11 +61,15 @@ class Run:
     def shown_error(self) -> str:
         """What the learner reads in the error box (and Validate): the traceback, without colours."""
         error = self.error
-        return _ANSI.sub("", "\n".join(error.get("traceback", []))) if error else ""
+        return without_colours("\n".join(error.get("traceback", []))) if error else ""
 
     @property
     def text(self) -> str:
         return "".join(out.get("text", "") for out in self.outputs if out.get("output_type") == "stream")
+
+
+def without_colours(text: str) -> str:
+    return _ANSI.sub("", text)
 
 
 def is_plain(message: str) -> bool:
