@@ -145,18 +145,50 @@ def read_catalogue(path: Path):
         return None
     try:
         with path.open("rb") as f:
-            return read_po(f, abort_invalid=True)
+            catalog = read_po(f, abort_invalid=True)
     except (PoFileError, ValueError) as exc:
         raise CourseError(f"{path} is not a readable PO file ({exc}). Fix it in a PO editor "
                           f"(Poedit) or restore it from git.") from None
+    previous = _previous_english(path.read_text(encoding="utf-8"))
+    for message in catalog:
+        # Babel reads gettext's `#| msgid` lines as translator comments (and drops repeated
+        # lines): they are read from the file's text instead.
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        if message.id and message.context in previous:
+            message.previous_id = [previous[message.context]]
+    return catalog
+
+
+def _previous_english(text: str) -> dict[str, str]:
+    """msgctxt -> the English in the entry's `#| msgid` lines: what a stale translation was
+    made from."""
+    from babel.messages.pofile import unescape
+
+    out: dict[str, str] = {}
+    for block in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in block.splitlines()]
+        previous = [ln[2:].strip() for ln in lines if ln.startswith("#|")]
+        context = next((ln[len("msgctxt "):] for ln in lines if ln.startswith("msgctxt ")), None)
+        if context and previous and previous[0].startswith("msgid "):
+            parts = [previous[0][len("msgid "):], *previous[1:]]
+            out[unescape(context)] = "".join(unescape(p) for p in parts if p.startswith('"'))
+    return out
 
 
 def catalogue_text(catalog) -> bytes:
-    from babel.messages.pofile import write_po
+    """The PO file of `catalog`. A stale entry's previous English is written as gettext's
+    `#| msgid` lines here: Babel wraps them as one comment, which no reader parses back."""
+    from babel.messages.pofile import escape, normalize, write_po
 
     buf = io.BytesIO()
-    write_po(buf, catalog, width=0, sort_output=False, include_previous=True, ignore_obsolete=True)
-    return buf.getvalue()
+    write_po(buf, catalog, width=0, sort_output=False, include_previous=False, ignore_obsolete=True)
+    text = buf.getvalue().decode("utf-8")
+    for message in catalog:
+        if message.id and message.previous_id:
+            where = f"\nmsgctxt {escape(message.context)}\n"
+            block = f"\n#| msgid {normalize(message.previous_id[0], prefix='#| ', width=0)}"
+            text = text.replace(where, block + where, 1)
+    return text.encode("utf-8")
 
 
 def _new_catalogue(module: str, title: str, old):
@@ -190,25 +222,31 @@ def updated_catalogue(module: str, nb, where: str, old):
     for message in previous.values():
         if message.string:
             by_english.setdefault(message.id, []).append(message)
-    used: set[str] = set()
     pieces = entries(nb)
-    # Exact matches first, so that a moved piece never takes a translation still in place.
-    exact = {e.context for e in pieces if e.context in previous and previous[e.context].id == e.english}
-    used |= exact
+    # Exact matches first, then moved English, then changed English at the same place: a
+    # translation still in use is never offered as the stale basis of another entry.
+    source: dict[str, object] = {e.context: previous[e.context] for e in pieces
+                                 if e.context in previous and previous[e.context].id == e.english}
+    used = {m.context for m in source.values()}
+    for entry in pieces:
+        if entry.context not in source:
+            moved = next((m for m in by_english.get(entry.english, []) if m.context not in used), None)
+            if moved is not None:
+                source[entry.context] = moved
+                used.add(moved.context)
     for entry in pieces:
         flags: set[str] = set()
         string, previous_id = "", None
-        old_message = previous.get(entry.context)
-        if entry.context in exact:
+        notes: list[str] = []
+        old_message = source.get(entry.context)
+        if old_message is not None:
+            notes = old_message.user_comments
             string, flags = old_message.string, set(old_message.flags)
             previous_id = old_message.previous_id if old_message.fuzzy else None
         else:
-            moved = next((m for m in by_english.get(entry.english, []) if m.context not in used), None)
-            if moved is not None:
-                used.add(moved.context)
-                string, flags = moved.string, set(moved.flags)
-                previous_id = moved.previous_id if moved.fuzzy else None
-            elif old_message is not None and old_message.string:
+            old_message = previous.get(entry.context)
+            if old_message is not None and old_message.string and old_message.context not in used:
+                notes = old_message.user_comments
                 string, flags = old_message.string, set(old_message.flags) | {"fuzzy"}
                 # The English the translation was made from: the oldest one if already stale.
                 previous_id = old_message.previous_id if old_message.fuzzy and old_message.previous_id \
@@ -216,6 +254,7 @@ def updated_catalogue(module: str, nb, where: str, old):
         flags.discard("python-format")  # Babel guesses it from a %; the course never formats these
         message = Message(entry.english, string, context=entry.context, flags=flags,
                           locations=[(where, entry.cell + 1)], auto_comments=[HINTS[entry.kind]],
+                          user_comments=list(notes),  # the translator's own notes
                           previous_id=[previous_id] if previous_id else [])
         message.flags.discard("python-format")
         catalog[entry.english] = message
