@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import Any, Iterable
 
 from .plain_errors import PlainMessage
+from .words_fr import english
 
 __all__ = [
     "AnswerError",
@@ -278,8 +279,11 @@ def _plain_scalar(value: Any) -> Any:
 
 def typed_word(value: Any) -> Any:
     """The rule for a typed word: case and surrounding spaces do not count, and runs of
-    inner spaces count as one. Anything but a str is returned as it is."""
-    return " ".join(value.split()).casefold() if type(value) is str else value
+    inner spaces count as one; a French word of the course's vocabulary counts as its English
+    value (words_fr.py: "amis" is "friends"). Anything but a str is returned as it is."""
+    if type(value) is not str:
+        return value
+    return " ".join(english(value).split()).casefold()
 
 
 def whole_number(value: Any) -> Any:

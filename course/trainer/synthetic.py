@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..coursedir import source_notebook
+from ..coursedir import module_of, source_notebook
 
 # Each exercise's plausible wrong answers: course content, written with the module. The
 # demo's learners hand them in; the tests use them to prove every check can fail.
@@ -52,8 +52,8 @@ class Learner:
 
 def wrong_answers(assignment: str) -> dict[str, list[dict]]:
     """Each test cell's plausible wrong answers (`[[test_id]]` tables: answer_cell, kind,
-    why, code), in file order."""
-    path = WRONG_ANSWERS / f"{assignment}.toml"
+    why, code), in file order. A module's editions share them: the grade_ids are the same."""
+    path = WRONG_ANSWERS / f"{module_of(assignment)}.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {test_id: entries if isinstance(entries, list) else [entries] for test_id, entries in data.items()}
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..data import load
 from ..plain_errors import PlainMessage
+from ..words_fr import english
 
 
 GROUPS = ("family", "close_friend", "friend", "acquaintance", "colleague", "manager",
@@ -240,7 +241,11 @@ class Visibility:
         return lines
 
 
-def _norm(value: str) -> str:
+def _norm(value: str, among=()) -> str:
+    """A typed setting as the model's token: "Friends except..." is "friends_except". A French
+    word of the course's vocabulary (words_fr.py) is its English token, the one in `among`
+    when it has several ("tout le monde" is LinkedIn's "anyone" and TikTok's "everyone")."""
+    value = english(value, among)
     return value.strip().lower().replace(" ", "_").replace("-", "_").rstrip(".").rstrip("_")
 
 

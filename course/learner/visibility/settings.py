@@ -52,22 +52,22 @@ def parse_settings(raw: dict, contacts: ContactBook | None = None) -> Settings:
                                     f'"Nora P."]; it is {_shown(value)}.')
             values[key] = tuple(value)
         elif key in CHOICES:
-            if type(value) is not str or _norm(value) not in CHOICES[key]:
+            if type(value) is not str or _norm(value, CHOICES[key]) not in CHOICES[key]:
                 raise SettingsError(f'{_shown(value)} is not a choice for "{key}".'
                                     f"{_did_you_mean(value, CHOICES[key])} Choose one of "
                                     f'{_allowed(CHOICES[key])}, like "{key}": "{CHOICES[key][0]}".')
-            values[key] = _norm(value)
+            values[key] = _norm(value, CHOICES[key])
         elif key == "audience":
             if network == "x":
                 raise SettingsError('X has no audience to choose per post: every post reaches whoever your '
                                     'account lets in. Remove "audience"; to keep posts to approved '
                                     'followers, write "protected": True.')
-            if type(value) is not str or _norm(value) not in AUDIENCES[network]:
+            if type(value) is not str or _norm(value, AUDIENCES[network]) not in AUDIENCES[network]:
                 raise SettingsError(f"The audience {_shown(value)} is not one of {name}'s audiences."
                                     f"{_did_you_mean(value, AUDIENCES[network])} Choose one of "
                                     f"{_allowed(AUDIENCES[network])}, in quotes, like "
                                     f'"audience": "{AUDIENCES[network][1]}".')
-            values["audience"] = _norm(value)
+            values["audience"] = _norm(value, AUDIENCES[network])
     if "except" in values:
         values["except_"] = values.pop("except")
     _default_audience(values)
