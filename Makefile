@@ -15,7 +15,7 @@ help:
 	@echo "make test   - run every test (notebooks graded by nbgrader, units, widgets)"
 	@echo "make test-fast - the quick tests only: no grading of whole notebooks, no server or browser"
 	@echo "make test-under-load - make test with two CPU-burning processes beside it (LOAD_PROCS=N)"
-	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
+	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/); make lab LANG=fr: in French"
 	@echo "make release - regenerate release/ from source/ (course release)"
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
@@ -47,11 +47,19 @@ test-fast: $(STAMP)
 test-under-load: $(STAMP)
 	tests/tools/under_load.sh $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
+# `make lab LANG=fr` (or a French locale, LANG=fr_FR.UTF-8): JupyterLab in French (lab/fr/) and
+# the French editions of the modules; otherwise English.
+LAB_LANGUAGE := $(if $(filter fr fr_%,$(LANG)),fr,en)
+LAB_CONFIG   := $(if $(filter fr,$(LAB_LANGUAGE)),$(CURDIR)/lab/fr:)$(CURDIR)/lab
+
 lab: $(STAMP)
 	@mkdir -p workspace
-	@for d in release/*/; do n=$$(basename $$d); [ -e workspace/$$n ] || cp -r $$d workspace/$$n; done
+	@for d in release/*/; do n=$$(basename $$d); \
+	  case "$$n" in *-fr) [ "$(LAB_LANGUAGE)" = fr ] || continue ;; \
+	                *) [ "$(LAB_LANGUAGE)" = fr ] && [ -d "release/$$n-fr" ] && continue ;; esac; \
+	  [ -e workspace/$$n ] || cp -r $$d workspace/$$n; done
 	@echo "Your own copy of the modules is in workspace/ (release/ stays untouched)."
-	JUPYTER_CONFIG_PATH=$(CURDIR)/lab $(BIN)/jupyter lab --notebook-dir=workspace
+	JUPYTER_CONFIG_PATH=$(LAB_CONFIG) $(BIN)/jupyter lab --notebook-dir=workspace
 
 release: $(STAMP)
 	$(BIN)/course release

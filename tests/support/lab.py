@@ -70,9 +70,10 @@ class Lab:
 
 
 @contextmanager
-def jupyter_lab(home: Path, tmp: Path, jupyter_config: Path | None = None):
+def jupyter_lab(home: Path, tmp: Path, jupyter_config: Path | None = None, language: str = "en"):
     """JupyterLab serving `home`, with lab/'s configuration; `jupyter_config`: the
-    learner's own Jupyter configuration folder (nbgrader's exchange), if any."""
+    learner's own Jupyter configuration folder (nbgrader's exchange), if any; `language`
+    "fr": the French learner's lab, lab/fr/ first (as `make lab LANG=fr`)."""
     home.mkdir(parents=True, exist_ok=True)
     settings = tmp / "lab-settings"
     for name, text in TEST_SETTINGS.items():
@@ -83,8 +84,9 @@ def jupyter_lab(home: Path, tmp: Path, jupyter_config: Path | None = None):
         jupyter_config = tmp / "jupyter-config"
         jupyter_config.mkdir(exist_ok=True)
     port, token = free_port(), secrets.token_hex(16)
+    config_path = os.pathsep.join([str(ROOT / "lab" / "fr")] * (language == "fr") + [str(ROOT / "lab")])
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}",
-               JUPYTER_CONFIG_DIR=str(jupyter_config), JUPYTER_CONFIG_PATH=str(ROOT / "lab"),
+               JUPYTER_CONFIG_DIR=str(jupyter_config), JUPYTER_CONFIG_PATH=config_path,
                JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
                JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), HOME=str(home))
     env.pop("COURSE_DIR", None)
