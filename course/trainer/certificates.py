@@ -19,7 +19,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..coursedir import CourseError, find_root
+from ..coursedir import SOURCE_LANGUAGE, CourseError, find_root
 from ..templates import render as render_template
 from .pages import write
 from .results import Cohort, load_cohort
@@ -41,13 +41,16 @@ def certificate_hash(key: bytes, data: dict) -> str:
 
 def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) -> dict:
     learner = next(ln for ln in cohort.learners if ln.id == learner_id)
+    language = cohort.language(learner_id)  # the edition of the learner's latest hand-in
     modules = []
     for module in cohort.modules:
         result = cohort.result(learner_id, module)
-        modules.append({"assignment": module.name, "title": module.title,
+        modules.append({"assignment": module.name, "title": module.title_in(language),
                         "score": result.auto_score, "max_score": module.auto_max})
     data = {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
             "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
+    if language != SOURCE_LANGUAGE:
+        data["language"] = language  # signed with the rest: --verify renders the same page
     if cohort.pass_mark != EARLIER_PASS_MARK:
         data["pass_mark"] = cohort.pass_mark  # signed with the rest: --verify shows it as issued
     return data
@@ -60,7 +63,9 @@ def render(data: dict, verification: str) -> str:
     embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # Markup: safe as it is inside <script> (see above), and HTML-escaping it would change
     # the JSON that --verify reads back.
-    return render_template("certificate.html", data=data, verification=verification,
+    language = data.get("language", SOURCE_LANGUAGE)
+    template = "certificate.html" if language == SOURCE_LANGUAGE else f"{language}/certificate.html"
+    return render_template(template, data=data, verification=verification, lang=language,
                            embedded=Markup(embedded),
                            pass_mark=f"{data.get('pass_mark', EARLIER_PASS_MARK):.0%}")
 

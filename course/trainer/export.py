@@ -19,7 +19,9 @@ from .pages import number
 from .results import Cohort, load_cohort, pass_rule
 from .secret import course_secret, pseudonym
 
-MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed")
+# language: the edition the learner handed in ("en" or "fr"; blank if none): a module's two
+# editions are one module, with the same exercise columns.
+MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed", "language")
 
 
 def _yes_no(flag: bool) -> str:
@@ -50,6 +52,7 @@ def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
                 "manual_max": module.manual_max,
                 "late": bool(sub and sub.seconds_late > 0),
                 "passed": result.passed,
+                "language": sub.language if sub else None,
             }
         record["modules"] = modules
         record["modules_passed"] = sum(m["passed"] for m in modules.values())
@@ -132,7 +135,8 @@ def add_parser(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export the gradebook: one row per learner, one column per exercise "
                     "(<assignment>/<grade_id>), then per module: auto_score, auto_max, manual_score, "
-                    "status, late and passed; then modules_passed and passed_all.\n\n"
+                    "status, late, passed and language (the edition handed in: en or fr; a module's two "
+                    "editions are one module); then modules_passed and passed_all.\n\n"
                     f"Pass rule: {pass_rule()}. A manually graded cell is blank until a trainer "
                     "grades it (in nbgrader's formgrader); its points appear in manual_score.\n\n"
                     "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.")

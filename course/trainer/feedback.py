@@ -12,27 +12,38 @@ import argparse
 from datetime import timedelta
 from pathlib import Path
 
-from ..coursedir import find_root, resolve_assignments
+from ..coursedir import SOURCE_LANGUAGE, find_root, resolve_assignments
 from ..templates import render
 from .pages import write
 from .results import Cohort, Learner, Module, load_cohort
 
 
-def _late(seconds: float) -> str:
+def _late(seconds: float, language: str = SOURCE_LANGUAGE) -> str:
     late = timedelta(seconds=round(seconds))
     hours = late.total_seconds() / 3600
+    if language == "fr":
+        return f"{hours:.0f} heure(s)" if hours < 48 else f"{hours / 24:.1f} jours".replace(".", ",")
     return f"{hours:.0f} hour(s)" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+# The page in the language of the edition the learner handed in.
+TEMPLATES = {SOURCE_LANGUAGE: ("feedback.html", "{title}: your results"),
+             "fr": ("fr/feedback.html", "{title} : vos résultats")}
 
 
 def feedback_page(cohort: Cohort, learner: Learner, module: Module) -> str:
     sub = cohort.submission(learner.id, module.name)
-    late = _late(sub.seconds_late) if sub is not None and sub.seconds_late > 0 else None
-    return render("feedback.html", title=f"{module.title}: your results", learner=learner, module=module,
-                  sub=sub, late=late, result=cohort.result(learner.id, module),
-                  needed=cohort.pass_mark * module.auto_max)
+    language = sub.language if sub is not None else SOURCE_LANGUAGE
+    template, title = TEMPLATES[language]
+    late = _late(sub.seconds_late, language) if sub is not None and sub.seconds_late > 0 else None
+    return render(template, title=title.format(title=module.title_in(language)), learner=learner,
+                  module=module, sub=sub, late=late, result=cohort.result(learner.id, module),
+                  needed=cohort.pass_mark * module.auto_max, lang=language)
 
 
 def feedback_path(out_dir: Path, learner_id: str, assignment: str) -> Path:
+    """feedback/<learner>/<assignment>/: the edition handed in, where nbgrader's exchange
+    returns feedback (`nbgrader release_feedback`)."""
     return out_dir / learner_id / assignment / "index.html"
 
 
@@ -45,9 +56,10 @@ def write_feedback(cohort: Cohort, out_dir: Path, assignments: list[str] | None 
         for learner in cohort.learners:
             if learner_ids and learner.id not in learner_ids:
                 continue
-            if cohort.submission(learner.id, module.name) is None:
+            sub = cohort.submission(learner.id, module.name)
+            if sub is None:
                 continue
-            written.append(write(feedback_path(out_dir, learner.id, module.name),
+            written.append(write(feedback_path(out_dir, learner.id, sub.assignment),
                                  feedback_page(cohort, learner, module)))
     return written
 

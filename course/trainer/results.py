@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
@@ -26,7 +26,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from .. import cells as cell_kinds
 from ..config import Course, Settings, load
-from ..coursedir import CourseError
+from ..coursedir import SOURCE_LANGUAGE, CourseError, language_of, module_of
 from ..gradebook_safety import check_readable, sqlite_path
 
 _HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*$(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$",
@@ -62,11 +62,22 @@ class Exercise:
 
 @dataclass
 class Module:
-    name: str                  # the nbgrader assignment
+    name: str                  # the nbgrader assignment; for a module, its English one (NN-slug)
     title: str
     notebook: str
     duedate: datetime | None   # naive UTC, as nbgrader stores it
     exercises: list[Exercise]
+    # The module's editions in the gradebook: language -> assignment, and language -> title.
+    editions: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    exercise_titles: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> grade_id -> title
+
+    def title_in(self, language: str) -> str:
+        return self.titles.get(language, self.title)
+
+    def exercise_title(self, exercise: Exercise, language: str) -> str:
+        return self.exercise_titles.get(language, {}).get(exercise.grade_id, exercise.title)
 
     @property
     def auto_exercises(self) -> list[Exercise]:
@@ -110,6 +121,11 @@ class Submission:
     messages: dict[str, str] = field(default_factory=dict)   # test grade_id -> why it lost points
     answers: dict[str, Answer] = field(default_factory=dict)  # answer grade_id -> answer
 
+    @property
+    def language(self) -> str:
+        """The language of the edition handed in (its messages are in that language)."""
+        return language_of(self.assignment)
+
 
 @dataclass(frozen=True)
 class ModuleResult:
@@ -144,7 +160,7 @@ class Cohort:
 
     def module(self, name: str) -> Module:
         for m in self.modules:
-            if m.name == name:
+            if m.name == module_of(name):
                 return m
         raise CourseError(f"Assignment {name!r} is not in the gradebook; grade it first "
                           f"(graded: {', '.join(m.name for m in self.modules) or 'none'}).")
@@ -166,6 +182,12 @@ class Cohort:
 
     def passed_all(self, learner_id: str) -> bool:
         return bool(self.modules) and all(self.result(learner_id, m).passed for m in self.modules)
+
+    def language(self, learner_id: str) -> str:
+        """The language of the learner's most recent submission (English without any)."""
+        subs = [s for (who, _), s in self.submissions.items() if who == learner_id]
+        latest = max(subs, key=_handed_in, default=None)
+        return latest.language if latest is not None else SOURCE_LANGUAGE
 
 
 class HiddenText:
@@ -357,7 +379,38 @@ def load_cohort(root: Path, assignments: list[str] | None = None,
                 except MissingEntry:
                     continue
                 submissions[(learner.id, module.name)] = _read_submission(settings, gb, sub, module, hidden)
+    modules, submissions = one_module_per_edition_pair(modules, submissions)
     return Cohort(settings, modules, learners, submissions), hidden
+
+
+def _handed_in(sub: Submission) -> datetime:
+    return sub.timestamp or datetime.min
+
+
+def one_module_per_edition_pair(modules: list[Module], submissions: dict[tuple[str, str], Submission]
+                                ) -> tuple[list[Module], dict[tuple[str, str], Submission]]:
+    """A module's editions (NN-slug and NN-slug-fr, two nbgrader assignments) as one module:
+    named, titled and with the exercises of its English edition (the grade_ids, points and
+    order are the same in both: tests/test_editions.py), keyed by the English name. A learner
+    who handed in both has the latest one; `Submission.assignment` stays the edition handed in."""
+    merged: dict[str, Module] = {}
+    for module in modules:
+        name, language = module_of(module.name), language_of(module.name)
+        known = merged.get(name)
+        if known is None or language == SOURCE_LANGUAGE:
+            base = replace(module, name=name, exercises=[replace(e, assignment=name) for e in module.exercises],
+                           editions=dict(known.editions) if known else {}, titles=dict(known.titles) if known else {},
+                           exercise_titles=dict(known.exercise_titles) if known else {})
+            merged[name] = base
+        merged[name].editions[language] = module.name
+        merged[name].titles[language] = module.title
+        merged[name].exercise_titles[language] = {e.grade_id: e.title for e in module.exercises}
+    one: dict[tuple[str, str], Submission] = {}
+    for (learner_id, assignment), sub in submissions.items():
+        key = (learner_id, module_of(assignment))
+        if key not in one or _handed_in(sub) >= _handed_in(one[key]):
+            one[key] = sub
+    return list(merged.values()), one
 
 
 def _read_submission(settings: Settings, gb: Gradebook, sub, module: Module,
