@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from ..config import Settings, gradebook_url, load
 from ..coursedir import (CONFIG_NAME, CourseError, assignments, copy_sources, find_root, generate_assignments,
-                         resolve_assignments, run_nbgrader, source_notebook)
+                         module_of, resolve_assignments, run_nbgrader, source_notebook)
 from . import synthetic
 from .certificates import write_certificates
 from .export import write_export
@@ -66,13 +66,25 @@ def prepare_course(root: Path, course_dir: Path, names: list[str],
     # Whatever gradebook the course uses (maybe a company PostgreSQL), this copy uses its own.
     config += f"\n# Added by `course demo`: this folder's own gradebook.\nc.CourseDirectory.db_url = {db_url!r}\n"
     (course_dir / CONFIG_NAME).write_text(config, encoding="utf-8")
-    for index, name in enumerate(names):
+    for name in names:
         generate_assignments([name], course_dir, course_dir)
         with Gradebook(db_url) as gb:
-            gb.update_or_create_assignment(name, duedate=deadline(index).replace(tzinfo=None))
+            gb.update_or_create_assignment(name, duedate=deadline(module_index(names, name)).replace(tzinfo=None))
         if on_released:
             on_released(name)
     return load(course_dir)
+
+
+def module_index(names: list[str], name: str) -> int:
+    """The position of `name`'s module among the modules of `names`: a module's editions
+    share its deadline."""
+    return list(dict.fromkeys(module_of(n) for n in names)).index(module_of(name))
+
+
+def handing_in(names: list[str], name: str, learners: list[synthetic.Learner]) -> list[synthetic.Learner]:
+    """The learners who hand in the edition `name`: each learner hands in one edition of a
+    module, the one in their language if there is one."""
+    return [ln for ln in learners if synthetic.edition_of(ln, module_of(name), names) == name]
 
 
 def enrol(settings: Settings, learners: list[synthetic.Learner]) -> None:
@@ -84,8 +96,9 @@ def enrol(settings: Settings, learners: list[synthetic.Learner]) -> None:
 def hand_in(root: Path, settings: Settings, names: list[str], learners: list[synthetic.Learner],
             seed: int) -> None:
     """Every learner's notebook for every module, in submitted/ (see course.trainer.synthetic)."""
-    for index, name in enumerate(names):
-        synthetic.write_submissions(root, settings.root, name, learners, deadline(index), seed)
+    for name in names:
+        synthetic.write_submissions(root, settings.root, name, handing_in(names, name, learners),
+                                    deadline(module_index(names, name)), seed)
 
 
 def submitted_learners(course_dir: Path, assignment: str) -> list[str]:
@@ -189,16 +202,18 @@ def run_demo(root: Path, dest: Path, n_learners: int = DEFAULT_LEARNERS, seed: i
         timings["cohort"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        tasks = {name: progress.add_task(f"Grading {name}", total=len(learners)) for name in names}
+        cohorts = {name: handing_in(names, name, learners) for name in names}
+        tasks = {name: progress.add_task(f"Grading {name}", total=len(cohorts[name])) for name in names}
 
         def refresh():
             for name, task in tasks.items():
-                progress.update(task, completed=sum(1 for ln in learners if (dest / "autograded" / ln.id / name).exists()))
+                progress.update(task, completed=sum(1 for ln in cohorts[name]
+                                                    if (dest / "autograded" / ln.id / name).exists()))
 
         grader = _with_refresh(refresh, lambda: grade_assignments(dest, names))
         for name, task in tasks.items():
             damaged = len(ungradable(dest, name, source_notebook(root, name).stem))
-            progress.update(task, completed=len(learners),
+            progress.update(task, completed=len(cohorts[name]),
                             description=f"Graded {name}" + (f" ({damaged} unreadable)" if damaged else ""))
         timings["grading"] = time.perf_counter() - t
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..coursedir import module_of, source_notebook
+from ..coursedir import edition_name, module_of, source_notebook
 
 # Each exercise's plausible wrong answers: course content, written with the module. The
 # demo's learners hand them in; the tests use them to prove every check can fail.
@@ -48,6 +48,18 @@ class Learner:
     kind: str                      # solved, mixed, empty, late, corrupt, hostile
     answers: dict[str, str] = field(default_factory=dict)  # test grade_id -> right|wrong|blank
     wrong_code: dict[str, str] = field(default_factory=dict)  # test grade_id -> the wrong answer given
+    language: str = "en"           # the edition the learner works in, where a module has it
+
+
+# Every third learner works in French (the cohort of a French company's course).
+FRENCH_EVERY = 3
+
+
+def edition_of(learner: Learner, module: str, available: list[str]) -> str:
+    """The assignment `learner` hands in for `module`: the edition in their language when
+    `available` has it, else the English one."""
+    wanted = edition_name(module, learner.language)
+    return wanted if wanted in available else module
 
 
 def wrong_answers(assignment: str) -> dict[str, list[dict]]:
@@ -81,7 +93,8 @@ def make_learners(n: int, seed: int = 7) -> list[Learner]:
         kind = specials[i - (n - len(specials))] if i >= n - len(specials) else rng.choice(
             ["solved", "solved", "mixed", "mixed", "mixed"])
         last = rng.choice(LAST) + (", Jr" if i == 1 else "")
-        learners.append(Learner(f"learner{i + 1:03d}", rng.choice(FIRST), last, kind))
+        learners.append(Learner(f"learner{i + 1:03d}", rng.choice(FIRST), last, kind,
+                                language="fr" if i % FRENCH_EVERY == 1 else "en"))
     return learners
 
 

@@ -1,0 +1,82 @@
+"""A cohort where some learners work in French and the others in English, graded as one:
+one module per pair of editions, one row per learner with the language handed in, feedback
+and certificates in each learner's language. The French edition here is a stand-in
+translation (tests/support/editions.py), generated as `course translate` does."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from support.editions import course_copy, pseudo_translate
+
+from course.coursedir import edition_name, source_notebook
+from course.trainer import notebooks, translate
+from course.trainer.certificates import verify, write_certificates
+from course.trainer.demo import build_cohort_course
+from course.trainer.export import to_csv
+from course.trainer.feedback import write_feedback
+from course.trainer.results import load_cohort
+from course.trainer.synthetic import make_learners
+
+MODULE = "00-getting-started"
+FRENCH = edition_name(MODULE, "fr")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mixed")
+    root = course_copy(tmp / "source-course", [MODULE])
+    english = notebooks.read(source_notebook(root, MODULE))
+    catalog = translate.updated_catalogue(MODULE, english, "here", None)
+    pseudo_translate(catalog)
+    path = translate.french_path(root, MODULE)
+    path.parent.mkdir(parents=True)
+    notebooks.write(translate.french_notebook(root, MODULE, english, catalog), path)
+    learners = make_learners(9)
+    settings = build_cohort_course(root, tmp / "course", learners, names=[MODULE, FRENCH])
+    cohort, _ = load_cohort(settings.root, settings=settings)
+    return settings, cohort, learners
+
+
+def test_the_two_editions_are_one_module_with_one_row_per_learner(graded):
+    settings, cohort, learners = graded
+    assert [m.name for m in cohort.modules] == [MODULE]
+    assert cohort.modules[0].editions == {"en": MODULE, "fr": FRENCH}
+    rows = list(csv.DictReader(io.StringIO(to_csv(cohort))))
+    assert [r["id"] for r in rows] == [ln.id for ln in learners]
+    by_id = {r["id"]: r for r in rows}
+    for learner in learners:
+        assert by_id[learner.id][f"{MODULE}/language"] == learner.language, learner
+    assert {ln.language for ln in learners} == {"en", "fr"}
+    # Solved notebooks score full marks whichever the edition.
+    for learner in learners:
+        if learner.kind == "solved":
+            result = cohort.result(learner.id, cohort.modules[0])
+            assert result.auto_score == result.auto_max, (learner.id, learner.language)
+
+
+def test_feedback_and_certificates_come_in_the_learners_language(graded, tmp_path):
+    settings, cohort, learners = graded
+    pages = write_feedback(cohort, tmp_path / "feedback")
+    for learner in learners:
+        if learner.kind == "corrupt":
+            continue
+        edition = FRENCH if learner.language == "fr" else MODULE
+        page = (tmp_path / "feedback" / learner.id / edition / "index.html").read_text(encoding="utf-8")
+        assert (('<html lang="fr">' in page and "vos résultats" in page) if learner.language == "fr"
+                else ('<html lang="en">' in page and "your results" in page)), learner
+    assert len(pages) == len(learners)
+    written = write_certificates(cohort, tmp_path / "certificates")
+    languages = set()
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        learner = next(ln for ln in learners if ln.id == path.stem)
+        assert ("Attestation de réussite" in text) == (learner.language == "fr")
+        languages.add(learner.language)
+        ok, _ = verify(path, settings.root)
+        assert ok
+    assert languages == {"en", "fr"}, "the cohort should have passed learners in both languages"
