@@ -23,7 +23,29 @@ from course.trainer.synthetic import make_learners
 MODULE = "00-getting-started"
 FRENCH = edition_name(MODULE, "fr")
 
-pytestmark = pytest.mark.slow
+
+def test_a_learners_latest_hand_in_across_editions_counts():
+    from datetime import datetime
+
+    from course.trainer.results import Exercise, Module, Submission, one_module_per_edition_pair
+
+    def module(name, title, heading):
+        return Module(name, title, name, None, [Exercise(name, "test_a", 1, heading, 2.0, True, "answer_a")])
+
+    def handed(assignment, day, score):
+        return Submission("ann", assignment, datetime(2026, 11, day), 0.0, True, {"test_a": score})
+
+    modules, subs = one_module_per_edition_pair(
+        [module(MODULE, "Getting started", "Exercise 1"), module(FRENCH, "Premiers pas", "Exercice 1")],
+        {("ann", MODULE): handed(MODULE, 2, 0.0), ("ann", FRENCH): handed(FRENCH, 3, 2.0),
+         ("bob", FRENCH): handed(FRENCH, 1, 1.0)})
+    (merged,) = modules
+    assert (merged.name, merged.title, merged.title_in("fr")) == (MODULE, "Getting started", "Premiers pas")
+    assert merged.exercises[0].assignment == MODULE
+    assert merged.exercise_title(merged.exercises[0], "fr") == "Exercice 1"
+    assert sorted(subs) == [("ann", MODULE), ("bob", MODULE)]
+    assert subs[("ann", MODULE)].language == "fr" and subs[("ann", MODULE)].scores == {"test_a": 2.0}
+    assert subs[("bob", MODULE)].assignment == FRENCH
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +64,7 @@ def graded(tmp_path_factory):
     return settings, cohort, learners
 
 
+@pytest.mark.slow
 def test_the_two_editions_are_one_module_with_one_row_per_learner(graded):
     settings, cohort, learners = graded
     assert [m.name for m in cohort.modules] == [MODULE]
@@ -59,6 +82,7 @@ def test_the_two_editions_are_one_module_with_one_row_per_learner(graded):
             assert result.auto_score == result.auto_max, (learner.id, learner.language)
 
 
+@pytest.mark.slow
 def test_feedback_and_certificates_come_in_the_learners_language(graded, tmp_path):
     settings, cohort, learners = graded
     pages = write_feedback(cohort, tmp_path / "feedback")
