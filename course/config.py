@@ -29,7 +29,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from .coursedir import CONFIG_NAME, CourseError, find_root
 from .gradebook_safety import KEEP_DEFAULT
 
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "fr")  # of the report (feedback and certificates follow each learner's edition)
 EDITIONS = ("en", "fr")  # languages a module can be released in (course/trainer/translate.py)
 SQLITE = "sqlite:///"
 FROM_FILE = CONFIG_NAME
@@ -52,7 +52,8 @@ class Course(Configurable):
     ).tag(config=True)
     language = Unicode(
         "en",
-        help="Language of the pages the course writes (feedback, report, certificates). "
+        help="Language of the cohort report (`course report --language` overrides it); feedback pages "
+             "and certificates are in each learner's language (the edition they handed in). "
              f"Available: {', '.join(LANGUAGES)}.",
     ).tag(config=True)
     editions = List(
@@ -116,8 +117,8 @@ class Course(Configurable):
     def _check_language(self, proposal):
         value = proposal["value"]
         if value not in LANGUAGES:
-            raise TraitError(f"c.Course.language = {value!r}: the course exists only in "
-                             f"{', '.join(map(repr, LANGUAGES))} for now; set c.Course.language = 'en'.")
+            raise TraitError(f"c.Course.language = {value!r}: the course's pages exist in "
+                             f"{' and '.join(map(repr, LANGUAGES))}; set c.Course.language = 'en' or 'fr'.")
         return value
 
 

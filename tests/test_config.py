@@ -73,7 +73,9 @@ def test_values_come_from_the_course_nbgrader_config(tmp_path):
 @pytest.mark.parametrize("line, says", [
     ("c.Course.pass_mark = 1.5", ["c.Course.pass_mark = 1.5", "at most 1"]),
     ("c.Course.pass_mark = 0", ["c.Course.pass_mark = 0", "above 0"]),
-    ("c.Course.language = 'fr'", ["c.Course.language = 'fr'", "'en'"]),
+    ("c.Course.language = 'de'", ["c.Course.language = 'de'", "'en'", "'fr'"]),
+    ("c.Course.editions = ['fr']", ["c.Course.editions = ['fr']", '"en"']),
+    ("c.Course.editions = ['en', 'de']", ["c.Course.editions", '"en", "fr"']),
     ("c.Course.memory_mb = 0", ["memory_mb", "less than 1"]),
     ("c.Course.passmark = 0.7", ["c.Course.passmark is not an option", "did you mean c.Course.pass_mark?"]),
 ])
