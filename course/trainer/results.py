@@ -120,6 +120,7 @@ class Submission:
     scores: dict[str, float | None]            # grade_id -> points; None: not graded (yet)
     messages: dict[str, str] = field(default_factory=dict)   # test grade_id -> why it lost points
     answers: dict[str, Answer] = field(default_factory=dict)  # answer grade_id -> answer
+    notebook: str = ""                         # the notebook handed in (autograded/<learner>/<assignment>/)
 
     @property
     def language(self) -> str:
@@ -438,7 +439,7 @@ def _read_submission(settings: Settings, gb: Gradebook, sub, module: Module,
     auto_scores = [scores.get(e.grade_id) for e in module.auto_exercises]
     graded = nb is not None and not (auto_scores and all(s is None for s in auto_scores))
     result = Submission(sub.student.id, module.name, sub.timestamp, float(sub.total_seconds_late or 0.0),
-                        graded, scores)
+                        graded, scores, notebook=module.notebook)
     if nb is None:
         return result
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells
