@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from course.cli import build_parser, main
-from course.coursedir import CourseError, assignments
+from course.coursedir import CourseError, modules as course_modules
 from course.trainer.demo import DEFAULT_LEARNERS, DEMO_MARKER, reset_folder
 from course.trainer.certificates import verify
 
@@ -24,7 +24,7 @@ def test_demo_end_to_end(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COURSE_DIR", str(ROOT))
     monkeypatch.setenv("COLUMNS", "200")  # rich wraps long paths to the terminal width
     dest = tmp_path / "demo"
-    modules = assignments(ROOT)[:2]  # every module works the same; two keep the test short
+    modules = course_modules(ROOT)[:2]  # every module works the same; two keep the test short (both editions of each)
     assert main(["demo", "--dir", str(dest), "--learners", "6", "--modules", *modules]) == 0
     out = capsys.readouterr().out
 

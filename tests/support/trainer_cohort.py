@@ -15,13 +15,13 @@ from pathlib import Path
 
 import nbformat
 
-from course.coursedir import assignments, source_notebook
+from course.coursedir import modules, source_notebook
 from course.trainer.demo import autograde_with_nbgrader, enrol, hand_in, prepare_course
 from course.trainer.results import load_cohort
 from course.trainer.synthetic import make_learners
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = assignments(ROOT)[:2]
+ASSIGNMENTS = modules(ROOT)[:2]  # English editions: the pages compared with tests/golden/
 HOSTILE_NAME = '<script>alert("hi")</script>'
 TRICKY_NAME = "Doe </script><script>alert(1)</script>"
 # Learner code that replaces the checks by a function whose error message is the
