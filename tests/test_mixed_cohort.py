@@ -104,3 +104,17 @@ def test_feedback_and_certificates_come_in_the_learners_language(graded, tmp_pat
         ok, _ = verify(path, settings.root)
         assert ok
     assert languages == {"en", "fr"}, "the cohort should have passed learners in both languages"
+
+
+@pytest.mark.slow
+def test_the_report_comes_in_french_on_request(graded, tmp_path, monkeypatch):
+    from course.cli import main
+
+    settings, cohort, learners = graded
+    monkeypatch.setenv("COURSE_DIR", str(settings.root))
+    assert main(["report", "--language", "fr", "-o", str(tmp_path / "fr")]) == 0
+    page = (tmp_path / "fr" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "Bilan de la promotion" in page and "règle de validation" in page
+    assert "Cohort report" not in page and "pass rule" not in page
+    assert main(["report", "-o", str(tmp_path / "en")]) == 0  # c.Course.language: English
+    assert "Cohort report" in (tmp_path / "en" / "index.html").read_text(encoding="utf-8")

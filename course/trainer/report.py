@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+from contextvars import ContextVar
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,9 +20,11 @@ from statistics import mean
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from ..coursedir import find_root
+from ..config import LANGUAGES
+from ..coursedir import SOURCE_LANGUAGE, find_root
 from ..templates import render
 from .pages import write
 from .results import Cohort, load_cohort, pass_rule
@@ -83,7 +87,64 @@ def cohort_statistics(cohort: Cohort) -> dict:
             "pass_mark": cohort.pass_mark, "modules": modules, "exercises": exercises, "hardest": hardest}
 
 
+# The report in French (`course report --language fr`): fr/report.html, and every text of the
+# plots through this table as the figure is saved, so the plots need no language of their own.
+FRENCH = {
+    "no graded submission yet": "aucun rendu corrigé pour l'instant",
+    "pass mark": "seuil de validation", "auto-graded score (%)": "score vérifié automatiquement (%)",
+    "learners": "apprenants", "learners with full marks (%)": "apprenants ayant tous les points (%)",
+    "Success rate per exercise, hardest first": "Taux de réussite par exercice, du plus difficile au plus facile",
+    "handed in": "rendus", "graded": "corrigés", "passed": "validés",
+    "Completion and pass rates per module": "Rendus et validations par module",
+    "no hand-in times or deadlines": "ni heures de rendu ni échéances", "deadline": "échéance",
+    "hours from the deadline (negative: before)": "heures par rapport à l'échéance (négatif : avant)",
+    "submissions": "rendus", "Hand-in times against the deadline": "Heures de rendu par rapport à l'échéance",
+    "no knowledge check answered before and after": "aucune question de connaissances répondue avant et après",
+    "before the module": "avant le module", "after the module": "après le module",
+    "right answers (%)": "bonnes réponses (%)",
+    "module (n: learners who answered before and after)": "module (n : apprenants ayant répondu avant et après)",
+    "Knowledge checks: right answers before and after each module":
+        "Questions de connaissances : bonnes réponses avant et après chaque module",
+}
+_FRENCH_PATTERNS = ((re.compile(r"^% of the (\d+) learners$"), r"% des \1 apprenants"),)
+REPORT_LANGUAGE: ContextVar[str] = ContextVar("report_language", default=SOURCE_LANGUAGE)
+
+
+def in_french(text: str) -> str:
+    for pattern, french in _FRENCH_PATTERNS:
+        text = pattern.sub(french, text)
+    return FRENCH.get(text, text)
+
+
+def french_pass_rule(pass_mark: float) -> str:
+    return (f"un module est validé avec au moins {100 * pass_mark:.4g} % de ses points vérifiés "
+            "automatiquement ; les cellules notées à la main (réflexions écrites) sont affichées mais ne "
+            "comptent pas pour la validation")
+
+
+def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
+    """`stats` with the module and exercise titles, and the pass rule, in `language` (the
+    titles of that edition of each module; the English ones where it has none)."""
+    if language == SOURCE_LANGUAGE:
+        return stats
+    modules = {m.name: m for m in cohort.modules}
+    for key in ("modules", "knowledge"):
+        for row in stats.get(key) or []:
+            if row.get("assignment") in modules:
+                row["title"] = modules[row["assignment"]].title_in(language)
+    for row in stats["exercises"]:  # the hardest exercise is one of these rows
+        module = modules[row["assignment"]]
+        exercise = next(e for e in module.exercises if e.grade_id == row["grade_id"])
+        row["title"] = module.exercise_title(exercise, language)
+    stats["pass_rule"] = french_pass_rule(stats["pass_mark"])
+    stats["language"] = language
+    return stats
+
+
 def _save(fig: Figure, path: Path) -> str:
+    if REPORT_LANGUAGE.get() == "fr":
+        for text in fig.findobj(Text):
+            text.set_text(in_french(text.get_text()))
     FigureCanvasAgg(fig)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -180,13 +241,26 @@ def plot_timing(stats: dict, path: Path) -> str:
 
 
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
+    if stats.get("language") == "fr":
+        return render("fr/report.html", title=f"Bilan de la promotion · {stats['course_id']}", stats=stats,
+                      images=images, generated=generated, pass_fraction=stats["pass_mark"], lang="fr")
     return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
                   generated=generated, pass_fraction=stats["pass_mark"])
 
 
-def write_report(cohort: Cohort, out_dir: Path) -> Path:
+def write_report(cohort: Cohort, out_dir: Path, language: str | None = None) -> Path:
+    """The report in `language` (default: c.Course.language)."""
+    language = language or cohort.settings.course.language
+    token = REPORT_LANGUAGE.set(language)
+    try:
+        return _write_report(cohort, out_dir, language)
+    finally:
+        REPORT_LANGUAGE.reset(token)
+
+
+def _write_report(cohort: Cohort, out_dir: Path, language: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    stats = cohort_statistics(cohort)
+    stats = in_language(cohort_statistics(cohort), cohort, language)
     images = {
         "completion": plot_completion(stats, out_dir / "completion.png"),
         "scores": plot_scores(stats, out_dir / "scores.png"),
@@ -201,7 +275,7 @@ def write_report(cohort: Cohort, out_dir: Path) -> Path:
 def cmd_report(args: argparse.Namespace) -> int:
     root = find_root()
     cohort, _ = load_cohort(root)
-    path = write_report(cohort, Path(args.output) if args.output else root / "build" / "report")
+    path = write_report(cohort, Path(args.output) if args.output else root / "build" / "report", args.language)
     print(f"Report: {path}")
     return 0
 
@@ -214,4 +288,7 @@ def add_parser(subparsers) -> None:
                     "wrong answer first, then completion and pass rates, scores per module, success rate per "
                     f"exercise, wrong answers on choice exercises, and hand-in times. Pass rule: {pass_rule()}.")
     p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/report/, git-ignored)")
+    p.add_argument("--language", choices=LANGUAGES,
+                   help="language of the report (default: c.Course.language in nbgrader_config.py); a module's "
+                        "French edition counts with its English one either way")
     p.set_defaults(func=cmd_report)
