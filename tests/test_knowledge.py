@@ -158,3 +158,140 @@ def test_compare_keeps_why_until_the_question_is_answered_now(bank, capsys):
 def test_compare_when_the_before_cell_was_broken(bank, capsys):
     knowledge.compare(ASSIGNMENT, "not a dict", dict(RIGHT))
     assert said(capsys).endswith("0 of 3 right at the start, 3 of 3 now.\n")
+
+
+# --- The trainer's side: answers read from notebooks, never run -----------------------------
+
+from datetime import datetime  # noqa: E402
+
+import nbformat  # noqa: E402
+from traitlets.config import Config  # noqa: E402
+
+from course.config import Course, Settings  # noqa: E402
+from course.trainer import knowledge as trainer_knowledge  # noqa: E402
+from course.trainer.results import Cohort, Exercise, Learner, Module, Submission  # noqa: E402
+
+BEFORE_CELL = '''knowledge_before = {
+    1: {one},  # a, b or c
+    2: {two},  # a, b or c
+    3: {three},  # a, b or c
+}
+knowledge.noted("99-sample", knowledge_before)'''
+AFTER_CELL = BEFORE_CELL.replace("knowledge_before", "knowledge_after").replace(
+    'knowledge.noted("99-sample", knowledge_after)', 'knowledge.compare("99-sample", knowledge_before, knowledge_after)')
+
+
+def knowledge_cell(template: str, tag: str, one="...", two="...", three="..."):
+    cell = nbformat.v4.new_code_cell(template.replace("{one}", one).replace("{two}", two).replace("{three}", three))
+    cell.metadata["tags"] = [tag]
+    return cell
+
+
+def a_notebook(before=("...", "...", "..."), after=("...", "...", "...")):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from course.learner import knowledge"),
+                knowledge_cell(BEFORE_CELL, "knowledge-before", *before),
+                nbformat.v4.new_markdown_cell("The module."),
+                knowledge_cell(AFTER_CELL, "knowledge-after", *after)]
+    return nb
+
+
+def test_answers_are_read_from_the_tagged_cells():
+    nb = a_notebook(('"b"', '" C "', "..."), ('"B"', '"a"', '"c"'))
+    assert trainer_knowledge.answers_in_notebook(nb) == {"before": {1: "b", 2: "c", 3: None},
+                                                        "after": {1: "b", 2: "a", 3: "c"}}
+
+
+@pytest.mark.parametrize("written, read", [
+    ("b", None),                # 1: b without quotes is a name, not an answer
+    ('""', None), ("None", None), ("2", None), ('["b"]', None), ('"b" + ""', None),
+    ('"d"', "d"),               # kept as written; not one of the options, so never right
+    ("__import__('os').system('touch /tmp/K1-pwned')", None),
+])
+def test_what_is_not_a_text_in_quotes_is_unanswered(written, read):
+    nb = a_notebook((written, '"a"', '"a"'))
+    assert trainer_knowledge.answers_in_notebook(nb)["before"] == {1: read, 2: "a", 3: "a"}
+
+
+def test_a_payload_in_the_cell_is_never_run(tmp_path):
+    marker = tmp_path / "ran"
+    payload = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    nb = a_notebook((payload, '"a"', '"a"'))
+    nb.cells[1].source += f"\n{payload}\nknowledge_before = {{1: {payload}, 2: 'a'}}"
+    found = trainer_knowledge.answers_in_notebook(nb, [1, 2, 3])
+    assert found["before"] == {1: None, 2: "a", 3: None}  # the last assignment counts
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("change", [
+    lambda nb: nb.cells.pop(1),                                                    # cell deleted
+    lambda nb: setattr(nb.cells[1], "source", "knowledge_before = answers()"),     # not a literal
+    lambda nb: setattr(nb.cells[1], "source", "knowledge_before = {1: 'a',"),      # a typo Python cannot read
+    lambda nb: setattr(nb.cells[1], "source", "print('hello')"),                   # rewritten
+    lambda nb: nb.cells[1].metadata.update(tags=[]),                               # tag removed
+    lambda nb: nb.cells[1].metadata.update(tags="knowledge-before"),              # tags not a list
+    lambda nb: setattr(nb.cells[1], "cell_type", "markdown"),                      # turned into text
+])
+def test_a_cell_deleted_or_rewritten_leaves_its_answers_unanswered(change):
+    nb = a_notebook(('"a"', '"b"', '"c"'), ('"c"', '"b"', '"a"'))
+    change(nb)
+    found = trainer_knowledge.answers_in_notebook(nb, [1, 2, 3])
+    assert found == {"before": {1: None, 2: None, 3: None}, "after": {1: "c", 2: "b", 3: "a"}}
+
+
+def test_mixed_keys_and_odd_notebooks():
+    nb = a_notebook()
+    nb.cells[1].source = 'knowledge_before = {"2": "A", 1: "b", **other, x: "c"}'
+    assert trainer_knowledge.answers_in_notebook(nb)["before"] == {2: "a", 1: "b"}
+    assert trainer_knowledge.answers_in_notebook({"cells": "nope"}, [1]) == {"before": {1: None},
+                                                                            "after": {1: None}}
+    assert trainer_knowledge.answers_in_notebook(None) == {"before": {}, "after": {}}
+
+
+def a_cohort(root, notebooks: dict[str, nbformat.NotebookNode | str | None]) -> Cohort:
+    """A cohort of one module, 99-sample, whose graded notebooks are `notebooks` (learner id
+    -> notebook, text of a damaged file, or None: not handed in)."""
+    config = Config({"CourseDirectory": {"course_id": "k", "db_url": "sqlite://"}})
+    settings = Settings(root, config, "", Course())
+    module = Module(ASSIGNMENT, "Sample", "sample", None, [Exercise(ASSIGNMENT, "t", 1, "T", 1.0, True, None)])
+    subs = {}
+    for learner_id, nb in notebooks.items():
+        if nb is None:
+            continue
+        path = settings.autograded_dir / learner_id / ASSIGNMENT / "sample.ipynb"
+        path.parent.mkdir(parents=True)
+        path.write_text(nb if isinstance(nb, str) else nbformat.writes(nb), encoding="utf-8")
+        subs[(learner_id, ASSIGNMENT)] = Submission(learner_id, ASSIGNMENT, datetime(2026, 3, 1, 9, 0), 0.0,
+                                                    True, {"t": 1.0})
+    return Cohort(settings, [module], [Learner(i, "", "") for i in notebooks], subs)
+
+
+def test_cohort_knowledge_reads_each_graded_notebook(bank, tmp_path):
+    cohort = a_cohort(tmp_path / "course", {
+        "l1": a_notebook(('"b"', '"a"', "..."), ('"b"', '"c"', '"d"')),
+        "l2": "{ not a notebook",
+        "l3": None,
+    })
+    found = trainer_knowledge.cohort_knowledge(cohort)
+    assert {a.learner_id for a in found} == {"l1"}
+    table = {(a.phase, a.number): (a.answer, a.right) for a in found}
+    assert table == {("before", 1): ("b", True), ("before", 2): ("a", False), ("before", 3): (None, None),
+                     ("after", 1): ("b", True), ("after", 2): ("c", True), ("after", 3): ("d", None)}
+    assert {a.timestamp for a in found} == {datetime(2026, 3, 1, 9, 0)}
+    assert trainer_knowledge.scores(found) == {("l1", ASSIGNMENT): {"before": {"right": 1, "asked": 3},
+                                                                   "after": {"right": 2, "asked": 3}}}
+
+
+def test_a_module_without_a_question_bank_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(knowledge, "QUESTIONS_DIR", tmp_path / "no-bank")
+    cohort = a_cohort(tmp_path / "course", {"l1": a_notebook(('"b"', '"a"', '"c"'))})
+    assert trainer_knowledge.cohort_knowledge(cohort) == []
+
+
+def test_a_notebook_without_knowledge_cells_reads_as_unanswered(bank, tmp_path):
+    nb = a_notebook()
+    nb.cells = nb.cells[:1]
+    cohort = a_cohort(tmp_path / "course", {"l1": nb})
+    found = trainer_knowledge.cohort_knowledge(cohort)
+    assert len(found) == 6 and all(a.answer is None and a.right is None for a in found)
+    assert trainer_knowledge.scores(found) == {("l1", ASSIGNMENT): {"before": None, "after": None}}
