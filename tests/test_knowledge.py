@@ -3,22 +3,13 @@ read with capsys, on a small question bank written in the test's own folder."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+from support.knowledge_notebooks import ASSIGNMENT, RIGHT, WHY, a_cohort, a_notebook, write_bank
 
-from course.learner import check, knowledge
-
-ASSIGNMENT = "99-sample"
-RIGHT = {1: "b", 2: "c", 3: "a"}
-WHY = {1: "Because one.", 2: "Because two.", 3: "Because three."}
-
-
-def write_bank(folder, assignment=ASSIGNMENT, right=RIGHT):
-    lines = [f"# Knowledge check of {assignment}: asked before and after the module; never graded."]
-    for n, letter in right.items():
-        lines += ["[[question]]", f"number = {n}", f'idea = "idea_{n}"', 'options = ["a", "b", "c"]',
-                  f'key = "{check.key(f"knowledge/{assignment}/{n}", letter)}"', f'why = "{WHY[n]}"', ""]
-    (folder / f"{assignment}.toml").write_text("\n".join(lines), encoding="utf-8")
-    return folder
+from course.learner import knowledge
+from course.trainer import knowledge as trainer_knowledge
 
 
 @pytest.fixture
@@ -162,38 +153,6 @@ def test_compare_when_the_before_cell_was_broken(bank, capsys):
 
 # --- The trainer's side: answers read from notebooks, never run -----------------------------
 
-from datetime import datetime  # noqa: E402
-
-import nbformat  # noqa: E402
-from traitlets.config import Config  # noqa: E402
-
-from course.config import Course, Settings  # noqa: E402
-from course.trainer import knowledge as trainer_knowledge  # noqa: E402
-from course.trainer.results import Cohort, Exercise, Learner, Module, Submission  # noqa: E402
-
-BEFORE_CELL = '''knowledge_before = {
-    1: {one},  # a, b or c
-    2: {two},  # a, b or c
-    3: {three},  # a, b or c
-}
-knowledge.noted("99-sample", knowledge_before)'''
-AFTER_CELL = BEFORE_CELL.replace("knowledge_before", "knowledge_after").replace(
-    'knowledge.noted("99-sample", knowledge_after)', 'knowledge.compare("99-sample", knowledge_before, knowledge_after)')
-
-
-def knowledge_cell(template: str, tag: str, one="...", two="...", three="..."):
-    cell = nbformat.v4.new_code_cell(template.replace("{one}", one).replace("{two}", two).replace("{three}", three))
-    cell.metadata["tags"] = [tag]
-    return cell
-
-
-def a_notebook(before=("...", "...", "..."), after=("...", "...", "...")):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from course.learner import knowledge"),
-                knowledge_cell(BEFORE_CELL, "knowledge-before", *before),
-                nbformat.v4.new_markdown_cell("The module."),
-                knowledge_cell(AFTER_CELL, "knowledge-after", *after)]
-    return nb
 
 
 def test_answers_are_read_from_the_tagged_cells():
@@ -246,24 +205,6 @@ def test_mixed_keys_and_odd_notebooks():
     assert trainer_knowledge.answers_in_notebook({"cells": "nope"}, [1]) == {"before": {1: None},
                                                                             "after": {1: None}}
     assert trainer_knowledge.answers_in_notebook(None) == {"before": {}, "after": {}}
-
-
-def a_cohort(root, notebooks: dict[str, nbformat.NotebookNode | str | None]) -> Cohort:
-    """A cohort of one module, 99-sample, whose graded notebooks are `notebooks` (learner id
-    -> notebook, text of a damaged file, or None: not handed in)."""
-    config = Config({"CourseDirectory": {"course_id": "k", "db_url": "sqlite://"}})
-    settings = Settings(root, config, "", Course())
-    module = Module(ASSIGNMENT, "Sample", "sample", None, [Exercise(ASSIGNMENT, "t", 1, "T", 1.0, True, None)])
-    subs = {}
-    for learner_id, nb in notebooks.items():
-        if nb is None:
-            continue
-        path = settings.autograded_dir / learner_id / ASSIGNMENT / "sample.ipynb"
-        path.parent.mkdir(parents=True)
-        path.write_text(nb if isinstance(nb, str) else nbformat.writes(nb), encoding="utf-8")
-        subs[(learner_id, ASSIGNMENT)] = Submission(learner_id, ASSIGNMENT, datetime(2026, 3, 1, 9, 0), 0.0,
-                                                    True, {"t": 1.0})
-    return Cohort(settings, [module], [Learner(i, "", "") for i in notebooks], subs)
 
 
 def test_cohort_knowledge_reads_each_graded_notebook(bank, tmp_path):
