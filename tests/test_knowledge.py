@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import nbformat
 import pytest
 from support.knowledge_notebooks import ASSIGNMENT, RIGHT, WHY, a_cohort, a_notebook, write_bank
 
 from course.learner import knowledge
 from course.trainer import knowledge as trainer_knowledge
+from course.trainer import synthetic
 
 
 @pytest.fixture
@@ -236,3 +238,46 @@ def test_a_notebook_without_knowledge_cells_reads_as_unanswered(bank, tmp_path):
     found = trainer_knowledge.cohort_knowledge(cohort)
     assert len(found) == 6 and all(a.answer is None and a.right is None for a in found)
     assert trainer_knowledge.scores(found) == {("l1", ASSIGNMENT): {"before": None, "after": None}}
+
+
+# --- The demo's synthetic cohort answers the knowledge checks ----------------------------------
+
+
+
+def a_source(root, nb) -> None:
+    folder = root / "source" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / "sample.ipynb").write_text(nbformat.writes(nb), encoding="utf-8")
+
+
+def test_synthetic_learners_answer_before_and_after_seeded(bank, tmp_path):
+    a_source(tmp_path, a_notebook())
+    learners = synthetic.make_learners(60, seed=3)
+    read = {}
+    for ln in learners:
+        text = synthetic.learner_notebook(tmp_path, ASSIGNMENT, ln, seed=3)
+        if ln.kind != "corrupt":
+            read[ln.id] = trainer_knowledge.answers_in_notebook(nbformat.reads(text, as_version=4), [1, 2, 3])
+    # What each learner wrote is what the notebook holds, read back by the trainer's parser.
+    assert all(read[ln.id] == ln.knowledge[ASSIGNMENT] for ln in learners if ln.kind not in ("corrupt", "empty"))
+    empty = next(ln for ln in learners if ln.kind == "empty")
+    assert read[empty.id] == {"before": {1: None, 2: None, 3: None}, "after": {1: None, 2: None, 3: None}}
+    share = {}
+    for phase in ("before", "after"):
+        given = [(n, a) for r in read.values() for n, a in r[phase].items() if a is not None]
+        share[phase] = sum(knowledge.is_right(ASSIGNMENT, n, a) for n, a in given) / len(given)
+    assert 0.35 < share["before"] < 0.55 < 0.7 < share["after"] < 0.9, share
+    again = synthetic.make_learners(60, seed=3)
+    synthetic.learner_notebook(tmp_path, ASSIGNMENT, again[0], seed=3)
+    assert again[0].knowledge == learners[0].knowledge  # seeded: the same cohort on every run
+
+
+def test_a_module_without_knowledge_cells_or_bank_is_handed_in_as_before(tmp_path, monkeypatch):
+    plain = a_notebook()
+    plain.cells = [plain.cells[0], plain.cells[2]]
+    a_source(tmp_path, plain)
+    learner = synthetic.make_learners(6)[0]
+    for questions_dir in (write_bank(tmp_path / "bank"), tmp_path / "no-bank"):
+        monkeypatch.setattr(knowledge, "QUESTIONS_DIR", questions_dir)
+        text = synthetic.learner_notebook(tmp_path, ASSIGNMENT, learner)
+        assert [c.source for c in nbformat.reads(text, as_version=4).cells] == [c.source for c in plain.cells]
