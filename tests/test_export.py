@@ -152,3 +152,18 @@ def test_knowledge_checks_are_exported_per_module(tmp_path, monkeypatch):
     records = {r["id"]: r["modules"]["99-sample"] for r in json.loads(to_json(cohort))["learners"]}
     assert records["l1"]["knowledge_before"] == {"right": 1, "asked": 3}
     assert records["l2"]["knowledge_before"] is None and records["l3"]["knowledge_after"] is None
+
+
+@graded_cohort
+def test_knowledge_columns_are_what_the_learners_wrote(course):
+    from course.learner import knowledge
+
+    table = {r["id"]: r for r in rows(to_csv(course["cohort"]))}
+    for ln in course["learners"]:
+        for name in TEST_ASSIGNMENTS:
+            for phase in ("before", "after"):
+                letters = ln.knowledge.get(name, {}).get(phase, {}) if ln.kind != "corrupt" else {}
+                answered = {n: a for n, a in letters.items() if a is not None}
+                right = sum(knowledge.is_right(name, n, a) for n, a in answered.items())
+                expected = f"{right} of {len(letters)}" if answered else ""
+                assert table[ln.id][f"{name}/knowledge_{phase}"] == expected, (ln.id, name, phase)

@@ -244,3 +244,21 @@ def test_report_without_knowledge_checks_says_so(tmp_path, monkeypatch):
     write_report(cohort, out)
     assert "No module of this report has a knowledge check answered yet." in (out / "index.html").read_text()
     assert (out / "knowledge.png").read_bytes().startswith(PNG_MAGIC)
+
+
+@graded_cohort
+def test_knowledge_shares_are_what_the_learners_wrote(course):
+    """The report's paired counts, recomputed from the answers each synthetic learner wrote
+    into its notebook before nbgrader graded it (modules without a question bank have none)."""
+    expected = {}
+    for name in TEST_ASSIGNMENTS:
+        given = [ln.knowledge[name] for ln in course["learners"] if name in ln.knowledge and ln.kind != "corrupt"]
+        if not any(name in ln.knowledge for ln in course["learners"]):
+            continue
+        paired = [(n, phases["before"][n], phases["after"][n]) for phases in given for n in phases["before"]
+                  if phases["before"][n] is not None and phases["after"][n] is not None]
+        expected[name] = (len(paired), sum(learner_knowledge.is_right(name, n, b) for n, b, _ in paired),
+                          sum(learner_knowledge.is_right(name, n, a) for n, _, a in paired))
+    got = {m["assignment"]: (m["answers"], m["before"]["right"], m["after"]["right"])
+           for m in course["stats"]["knowledge"]}
+    assert got == expected

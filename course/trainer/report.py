@@ -234,7 +234,7 @@ def plot_timing(stats: dict, path: Path) -> str:
 def plot_knowledge(stats: dict, path: Path) -> str:
     """The share right before and after, per module, with 95 % Wilson intervals."""
     mods = [m for m in stats["knowledge"] if m["answers"]]
-    fig = Figure(figsize=(max(5, 1.3 * len(mods) + 2), 3.4))
+    fig = Figure(figsize=(max(6.5, 1.3 * len(mods) + 2), 3.6))
     ax = fig.add_subplot()
     if not mods:
         _no_data(ax, "no knowledge check answered before and after")
@@ -254,7 +254,7 @@ def plot_knowledge(stats: dict, path: Path) -> str:
     ax.set_ylabel("right answers (%)")
     ax.set_xlabel("module (n: learners who answered before and after)")
     ax.legend(fontsize=8, ncols=2, loc="upper center")
-    ax.set_title("Knowledge checks: right answers before and after (95 % intervals)")
+    ax.set_title("Knowledge checks: right answers before and after each module")
     return _save(fig, path)
 
 
