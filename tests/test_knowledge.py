@@ -123,7 +123,7 @@ def test_a_missing_bank_is_not_the_learners_mistake(tmp_path, capsys):
     knowledge.noted("96-nothing", {1: "a"}, folder=tmp_path)
     knowledge.compare("96-nothing", {1: "a"}, {1: "a"}, folder=tmp_path)
     out = said(capsys)
-    assert out.count("could not be read, so nothing was noted. This is not your mistake") == 2
+    assert out.count("could not be read. This is not your mistake: carry on with the module") == 2
 
 
 # --- compare: after the module ------------------------------------------------------------

@@ -158,8 +158,8 @@ def _bank_or_say(assignment: str, folder) -> list[Question] | None:
     try:
         return questions(assignment, folder)
     except BankError:
-        print(f"The questions of {assignment} could not be read, so nothing was noted. "
-              "This is not your mistake: carry on, and tell your trainer.")
+        print(f"The questions of {assignment} could not be read. This is not your mistake: carry on with "
+              "the module, and tell your trainer.")
         return None
 
 
