@@ -224,3 +224,21 @@ def test_rule_counts_are_shown_from_five_charters_only(tmp_path):
     assert counts["rules"][0]["text"] == charter.RULES["consent_photos"]
     # A module without the charter's answer cell is not read.
     assert chosen_rules(a_cohort(tmp_path / "other", notebooks, "07-charter", None))["charters"] == 0
+
+
+def test_a_charter_saved_beside_a_module_never_reaches_its_release(tmp_path, monkeypatch):
+    """Running module 7 in its own folder (the source notebook's test does) saves a charter
+    there: copying a module for release leaves it out, and release/ ignores it."""
+    from course.coursedir import copy_sources
+    from course.trainer.release import differences
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    module = tmp_path / "course" / "source" / "07-x"
+    module.mkdir(parents=True)
+    (module / "07-x.ipynb").write_text("{}")
+    monkeypatch.chdir(module)
+    charter.show(complete())
+    assert (module / "my_charter.html").exists()
+    copied = copy_sources(tmp_path / "course", ["07-x"], tmp_path / "copy") / "source" / "07-x"
+    assert sorted(p.name for p in copied.iterdir()) == ["07-x.ipynb"]
+    assert differences(module, copied) == []
