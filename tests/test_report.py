@@ -127,7 +127,7 @@ def test_wrong_answers_are_the_ones_learners_gave(course):
 def test_plots_are_pngs_the_page_shows(course):
     page = course["index"].read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', page)
-    assert sorted(images) == ["completion.png", "exercises.png", "scores.png", "timing.png"]
+    assert sorted(images) == ["completion.png", "exercises.png", "knowledge.png", "scores.png", "timing.png"]
     for image in images:
         data = (course["out"] / image).read_bytes()
         assert data.startswith(PNG_MAGIC) and len(data) > 5000, image
@@ -139,7 +139,7 @@ def test_command_writes_the_report(course, tmp_path, monkeypatch):
     assert main(["report", "-o", str(tmp_path / "r")]) == 0
     again = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert again == course["stats"]
-    assert Counter(p.suffix for p in (tmp_path / "r").iterdir()) == {".png": 4, ".html": 1, ".json": 1}
+    assert Counter(p.suffix for p in (tmp_path / "r").iterdir()) == {".png": 5, ".html": 1, ".json": 1}
 
 
 def test_a_course_without_gradebook_is_a_trainer_error(tmp_path, monkeypatch, capsys):
