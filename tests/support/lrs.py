@@ -3,8 +3,8 @@ virtualenv .venv-lrs (requirements-lrs.txt; `make test` builds it): Ralph pins p
 the course pins otherwise (importlib-metadata), so it cannot share .venv.
 
 `ralph_validate` checks statements with Ralph's pydantic models of xAPI; `running_lrs`
-starts Ralph's LRS (uvicorn, file-system backend, one basic-auth user) on a free local
-port and stops it whatever happens.
+starts Ralph's LRS (uvicorn, file-system backend made to append: ralph_lrs_app.py, one
+basic-auth user) on a free local port and stops it whatever happens.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def running_lrs(folder: Path, username: str = "trainer", password: str = "a-test
     port = free_port()
     log = folder / "lrs.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([str(uvicorn), "ralph.api:app", "--host", "127.0.0.1", "--port", str(port)],
+        server = subprocess.Popen([str(uvicorn), "--app-dir", str(Path(__file__).parent), "ralph_lrs_app:app",
+                                   "--host", "127.0.0.1", "--port", str(port)],
                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + STARTUP_LIMIT
