@@ -13,4 +13,6 @@ from ralph.backends.lrs.fs import FSLRSBackend
 
 FSLRSBackend.default_operation_type = BaseOperationType.APPEND
 
-from ralph.api import app  # noqa: E402,F401  (uvicorn serves ralph_lrs_app:app)
+from ralph.api import app  # noqa: E402
+
+__all__ = ["app"]  # uvicorn serves ralph_lrs_app:app
