@@ -13,7 +13,7 @@ import pytest
 
 from course.cli import main
 from course.coursedir import CourseError
-from course.trainer.lrs import Credentials, read_credentials, send_statements
+from course.trainer.lrs import Credentials, in_clear, read_credentials, send_statements, statements_url
 from support.lrs import running_lrs
 
 def without_store_fields(statement: dict) -> dict:
@@ -167,6 +167,17 @@ def test_credentials_come_from_the_environment_or_a_private_file(tmp_path):
     path.write_text("trainer:secret\n")
     with pytest.raises(CourseError, match="needs two lines"):
         read_credentials(path)
+
+
+def test_the_address_takes_no_password_and_must_be_a_web_address():
+    assert statements_url("https://lrs.example.com/xAPI/") == "https://lrs.example.com/xAPI/statements"
+    assert statements_url("http://127.0.0.1:8100/xAPI/statements") == "http://127.0.0.1:8100/xAPI/statements"
+    with pytest.raises(CourseError, match="leave the user name and password out of the address"):
+        statements_url("https://trainer:secret@lrs.example.com/xAPI")
+    with pytest.raises(CourseError, match="give the store's xAPI address"):
+        statements_url("lrs.example.com/xAPI")
+    assert in_clear("http://lrs.example.com/xAPI") and not in_clear("https://lrs.example.com/xAPI")
+    assert not in_clear("http://localhost:8100/xAPI")
 
 
 def test_send_has_no_password_option():

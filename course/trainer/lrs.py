@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from ..coursedir import CourseError, find_root
 
@@ -74,9 +75,19 @@ def read_credentials(path: Path | None, environ=os.environ) -> Credentials:
 def statements_url(lrs: str) -> str:
     """The statements resource of the xAPI endpoint `lrs` (given with or without it)."""
     lrs = lrs.rstrip("/")
-    if not lrs.startswith(("http://", "https://")):
+    parts = urlsplit(lrs)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CourseError(f"--lrs {lrs!r}: give the store's xAPI address, e.g. https://lrs.example.com/xAPI.")
+    if parts.username is not None or parts.password is not None:
+        raise CourseError(f"--lrs: leave the user name and password out of the address (other users of this "
+                          f"machine see command lines); set {USER_ENV} and {PASSWORD_ENV}, or use --credentials FILE.")
     return lrs if lrs.endswith("/statements") else lrs + "/statements"
+
+
+def in_clear(url: str) -> bool:
+    """Whether the password would cross a network unencrypted (http:// to another machine)."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1")
 
 
 def _said(body: bytes) -> str:
@@ -205,6 +216,9 @@ def cmd_send(args: argparse.Namespace) -> int:
             print(f"left out: {count} {reason}", file=sys.stderr)
     if args.batch_size < 1:
         raise CourseError("--batch-size must be at least 1.")
+    if in_clear(args.lrs):
+        print(f"Warning: {args.lrs} is not https://, so the password and the results cross the network "
+              "unencrypted. Use the store's https:// address if it has one.", file=sys.stderr)
     sent = send_statements(statements, args.lrs, credentials, args.batch_size,
                            progress=lambda line: print(line, file=sys.stderr))
     print(f"The learning record store took {sent} statement(s) (those it already held are stored once).")
