@@ -27,7 +27,6 @@ from .results import Cohort, Exercise, Module
 from .secret import course_secret, pseudonym
 
 VERB_IRI = "http://adlnet.gov/expapi/verbs/"
-VERBS = ("answered", "completed", "passed", "failed")
 ACTIVITY_TYPE_IRI = "http://adlnet.gov/expapi/activities/"
 PLATFORM = "Jupyter notebooks graded by nbgrader"
 # Fixed once: changing it would change every statement id, and an LRS would store
