@@ -194,3 +194,5 @@ def test_statements_of_a_missing_file_are_a_clear_error(tmp_path, monkeypatch, c
     monkeypatch.setenv("COURSE_LRS_PASSWORD", "p")
     assert main(["send", "--lrs", "http://127.0.0.1:1/xAPI", "--from", str(tmp_path / "none.json")]) == 2
     assert "Write them with `course export --format xapi -o FILE`" in capsys.readouterr().err
+    assert main(["send", "--lrs", "http://127.0.0.1:1/xAPI", "--from", "x.json", "--pseudonymize"]) == 2
+    assert "a file given with --from is sent as it was exported" in capsys.readouterr().err

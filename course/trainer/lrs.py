@@ -204,6 +204,9 @@ def load_statements(path: Path) -> list[dict]:
 
 def cmd_send(args: argparse.Namespace) -> int:
     credentials = read_credentials(Path(args.credentials) if args.credentials else None)
+    if args.statements and args.pseudonymize:
+        raise CourseError("--pseudonymize names learners in statements made from the gradebook; a file given "
+                          "with --from is sent as it was exported (`course export --format xapi --pseudonymize`).")
     if args.statements:
         statements = load_statements(Path(args.statements))
     else:
