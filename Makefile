@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
-.PHONY: help venv demo test test-fast test-under-load lab release clean-notebooks lock data bench
+.PHONY: help venv lrs demo test test-fast test-under-load lab release clean-notebooks lock data bench
 
 help:
 	@echo "make demo   - release the course, grade a synthetic cohort, write reports (the main job)"
 	@echo "make test   - run every test (notebooks graded by nbgrader, units, widgets)"
 	@echo "make test-fast - the quick tests only: no grading of whole notebooks, no server or browser"
 	@echo "make test-under-load - make test with two CPU-burning processes beside it (LOAD_PROCS=N)"
+	@echo "make lrs    - build .venv-lrs: Ralph, the learning record store the xAPI tests send to"
 	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
 	@echo "make release - regenerate release/ from source/ (course release)"
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
@@ -33,10 +34,22 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# Ralph (ralph-malph), the learning record store of the xAPI tests, in its own virtualenv:
+# it pins packages requirements.txt pins otherwise (requirements-lrs.txt says which).
+LRS_VENV  := .venv-lrs
+LRS_STAMP := $(LRS_VENV)/.installed-stamp
+
+$(LRS_STAMP): requirements-lrs.txt
+	$(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet -r requirements-lrs.txt
+	touch $(LRS_STAMP)
+
+lrs: $(LRS_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/course demo
 
-test: $(STAMP)
+test: $(STAMP) $(LRS_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 # Leaves out every test marked slow (grading whole notebooks or cohorts, servers, a browser).
@@ -44,7 +57,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
 
 # The whole suite as on a busy machine: CPU burners beside it, stopped by pid afterwards.
-test-under-load: $(STAMP)
+test-under-load: $(STAMP) $(LRS_STAMP)
 	tests/tools/under_load.sh $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lab: $(STAMP)

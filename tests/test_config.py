@@ -75,6 +75,8 @@ def test_values_come_from_the_course_nbgrader_config(tmp_path):
     ("c.Course.pass_mark = 0", ["c.Course.pass_mark = 0", "above 0"]),
     ("c.Course.language = 'fr'", ["c.Course.language = 'fr'", "'en'"]),
     ("c.Course.memory_mb = 0", ["memory_mb", "less than 1"]),
+    ("c.Course.xapi_home_page = 'intranet'", ["c.Course.xapi_home_page = 'intranet'", "web address"]),
+    ("c.Course.xapi_activity_base = 'https:// x'", ["c.Course.xapi_activity_base", "web address"]),
     ("c.Course.passmark = 0.7", ["c.Course.passmark is not an option", "did you mean c.Course.pass_mark?"]),
 ])
 def test_a_bad_value_is_a_clear_error(tmp_path, line, says):
