@@ -23,7 +23,8 @@ from course.config import gradebook_url, load
 from course.trainer.demo import enrol
 from support.sample_course import make_course
 
-pytestmark = pytest.mark.slow  # a database server, and whole modules graded
+# A database server and whole modules graded: slow. One xdist group, so the SQLite reference is graded once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("postgres")]
 
 NAMES = assignments(ROOT)[:2]
 LEARNERS = 8  # the synthetic cohort's special cases (empty, late, corrupt, hostile) and four ordinary learners
