@@ -35,18 +35,12 @@ def lock_key(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def is_server(engine_or_session) -> bool:
-    """True for PostgreSQL, whose concurrent writers need the locks of this module."""
-    bind = engine_or_session.get_bind() if hasattr(engine_or_session, "get_bind") else engine_or_session
-    return bind.dialect.name == "postgresql"
-
-
 @contextmanager
 def held(db_url: str, *parts: str) -> Iterator[None]:
     """Hold the lock named by `parts` (("schema",) or ("assignment", course_id, name)) for
     the `with` block, on a connection of its own: the block may commit and roll back its
     gradebook session freely. Nothing on SQLite."""
-    if not db_url.startswith(("postgresql", "postgres")):
+    if not db_url.startswith("postgresql"):
         yield
         return
     engine = create_engine(db_url, poolclass=NullPool)
@@ -67,6 +61,6 @@ def held(db_url: str, *parts: str) -> Iterator[None]:
 def lock_for_transaction(session, *parts: str) -> None:
     """Wait for, then hold until the current transaction of `session` ends, the lock named
     by `parts` (("student", course_id, student_id)). Nothing on SQLite."""
-    if is_server(session):
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(*parts)})
 
