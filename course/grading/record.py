@@ -207,7 +207,7 @@ class Recorder:
             return outcome
         try:
             # Another run may be recording this learner: wait for its commit, then update its rows.
-            lock_for_transaction(gb.db, "student", self.settings.course_id, prepared.student)
+            lock_for_transaction(session(gb), "student", self.settings.course_id, prepared.student)
             gb.update_or_create_student(prepared.student)
             if prepared.timestamp:
                 gb.update_or_create_submission(prepared.assignment, prepared.student, timestamp=prepared.timestamp)
