@@ -1,5 +1,5 @@
-"""Several `course grade` runs at once on one PostgreSQL gradebook (two trainers, or a
-trainer and the grading service): what keeps them from colliding.
+"""Several `course grade` runs at once on one PostgreSQL gradebook (two trainers): what
+keeps them from colliding.
 
 nbgrader creates a row the first time it needs it (the tables on a new database, the
 course, a student, a submission, a module's cells) by looking it up, then inserting it.
@@ -13,7 +13,8 @@ advisory lock first: the second run waits for the first to commit, then finds th
 - a learner's rows (student, submission, grades): a transaction-level lock per learner,
   taken first in the transaction that records the submission, released by its commit.
 
-SQLite needs none of this: a writer locks the whole file, so there is no such race.
+On SQLite these functions do nothing: a writer locks the whole file there, and the second
+writer waits or gives up with "database is locked" instead (docs/gradebook-postgres.md).
 """
 
 from __future__ import annotations
@@ -63,4 +64,3 @@ def lock_for_transaction(session, *parts: str) -> None:
     by `parts` (("student", course_id, student_id)). Nothing on SQLite."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(*parts)})
-

@@ -31,9 +31,9 @@ LEARNERS = 8  # the synthetic cohort's special cases (empty, late, corrupt, host
 RUN_TIMEOUT = 600  # seconds: only ends a command that would never finish
 
 
-def course(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def course(folder: Path, *args: str, check: bool = True, **env_vars: str) -> subprocess.CompletedProcess:
     """`course ARGS` run in the course folder, as a trainer runs it."""
-    env = dict(os.environ, COURSE_DIR=str(folder), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, COURSE_DIR=str(folder), PYTHONPATH=str(ROOT), **env_vars)
     proc = subprocess.run([sys.executable, "-m", "course", *args], env=env, cwd=folder, capture_output=True,
                           text=True, timeout=RUN_TIMEOUT)
     # `course grade` exits 1 when a submission could not be graded: the cohort's corrupt notebook.
@@ -154,6 +154,21 @@ def test_a_plain_postgresql_url_uses_psycopg_3(postgres_graded, tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace(postgres_graded["url"], plain), encoding="utf-8")
     assert load(folder).db_url == plain
     assert exports(folder) == (postgres_graded["csv"], postgres_graded["json"])
+
+
+def test_the_password_can_stay_out_of_nbgrader_config(postgres_graded, tmp_path):
+    """libpq's PGPASSWORD (or ~/.pgpass) gives the password, as docs/gradebook-postgres.md says."""
+    password = postgres_graded["password"]
+    no_password = postgres_graded["url"].replace(f":{password}@", "@")
+    folder = tmp_path / "course"
+    shutil.copytree(postgres_graded["folder"], folder, ignore=shutil.ignore_patterns("build", "feedback"))
+    config = folder / "nbgrader_config.py"
+    config.write_text(config.read_text(encoding="utf-8").replace(postgres_graded["url"], no_password),
+                      encoding="utf-8")
+    assert password not in config.read_text(encoding="utf-8")
+    refused = course(folder, "export", check=False, PGPASSWORD="")
+    assert refused.returncode == 2 and "password" in refused.stderr, refused.stderr
+    assert course(folder, "export", PGPASSWORD=password).stdout == postgres_graded["csv"]
 
 
 # --- what a trainer sees when the gradebook cannot be reached ---------------------------------
