@@ -119,11 +119,6 @@ class PostgresServer:
         """The URL of `dbname` on this server, without creating it."""
         return f"{driver}://{ROLE}:{password or self.password}@127.0.0.1:{self.port}/{dbname}"
 
-    def drop(self, dbname: str) -> None:
-        with self._superuser() as con:
-            con.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
-        self._created.discard(dbname)
-
 
 @contextmanager
 def running_server(binaries: Path) -> Iterator[PostgresServer]:
