@@ -296,7 +296,9 @@ def describe(settings: Settings) -> str:
         trait = instance.traits()[name]
         value, default = getattr(instance, name), trait.default_value
         if name == "db_url":  # as the course resolves it; nbgrader's default depends on the folder
-            value, default = settings.db_url, gradebook_url(settings.root)
+            from .gradebook_safety import shown_url  # a server's password is not printed
+
+            value, default = shown_url(settings.db_url), gradebook_url(settings.root)
         parts.append(_entry(f"c.{section}.{name}", value, default,
                             origin(settings.config, type(instance), name, section), _help(trait)))
     return "\n".join(parts)

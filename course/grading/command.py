@@ -68,19 +68,24 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
     nbgrader generate_assignment run in a throwaway folder (release/ is left alone)."""
     from nbgrader.api import MissingEntry
 
-    gb = writer.gb
-    try:
-        gb.find_assignment(assignment)
-        if gb.find_assignment(assignment).notebooks:
-            return
-    except MissingEntry:
-        pass
-    source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
-    writer.rollback()
-    with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
-        course = copy_sources(settings.root, [assignment], Path(tmp))
-        generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
-    writer.rollback()  # see what nbgrader wrote
+    from ..gradebook_server import held
+
+    # Another run may be adding it at this moment (PostgreSQL): wait for it, then look.
+    with held(settings.db_url, "assignment", settings.course_id, assignment):
+        writer.rollback()
+        gb = writer.gb
+        try:
+            gb.find_assignment(assignment)
+            if gb.find_assignment(assignment).notebooks:
+                return
+        except MissingEntry:
+            pass
+        source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
+        writer.rollback()
+        with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
+            course = copy_sources(settings.root, [assignment], Path(tmp))
+            generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
+        writer.rollback()  # see what nbgrader wrote
 
 
 def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
