@@ -157,7 +157,10 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                  for assignment, recorder, learners, previous in plans for student in learners)
     in_flight: dict[tuple, tuple] = {}
     outcomes: list[Outcome] = []
-    limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
+    workers = max(1, len(getattr(pool, "workers", [])) or 4)
+    # Until the first result is recorded, one job waiting per worker is enough: preparing more
+    # would only delay recording the first notebook.
+    limit, full = workers + 1, 3 * workers
     bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
     first = True
     try:
@@ -197,7 +200,7 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                 recorder, prepared, started = in_flight.pop(key)
                 outcomes.append(recorder.record(prepared, result, started))
                 if first:
-                    first = False
+                    first, limit = False, full
                     log.info("first submission recorded at %.3f (epoch)", time.time())
                 bar.advance(key[0])
     finally:
