@@ -157,10 +157,9 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                  for assignment, recorder, learners, previous in plans for student in learners)
     in_flight: dict[tuple, tuple] = {}
     outcomes: list[Outcome] = []
-    workers = max(1, len(getattr(pool, "workers", [])) or 4)
-    # Until the first result is recorded, one job waiting per worker is enough: preparing more
-    # would only delay recording the first notebook.
-    limit, full = workers + 1, 3 * workers
+    # Until the first result is recorded, two jobs in flight (a cold pool has one worker
+    # booted): preparing more would only delay recording the first notebook.
+    limit, full = 2, 3 * max(1, len(getattr(pool, "workers", [])) or 4)
     bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
     first = True
     try:
@@ -201,7 +200,8 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                 outcomes.append(recorder.record(prepared, result, started))
                 if first:
                     first, limit = False, full
-                    log.info("first submission recorded at %.3f (epoch)", time.time())
+                    log.info("first submission recorded at %.3f (epoch), this process's CPU %.2f s", time.time(),
+                             time.process_time())
                 bar.advance(key[0])
     finally:
         bar.close()

@@ -365,6 +365,7 @@ class Service:
         self.broken = False  # its workers cannot start: it stops after answering
         self.idle = 600.0
         self.pool = None
+        self.warmed = ""
         self.listener: socket.socket | None = None
 
     def listen(self) -> None:
@@ -387,6 +388,7 @@ class Service:
         from . import logs
         from .pool import LocalPool
 
+        started = time.perf_counter()
         logs.setup(False, None)  # the workers log what the command's log file would get
         self.pool = LocalPool(self.workers, use_bwrap=self.use_bwrap)
         self.pool.start()
@@ -397,6 +399,8 @@ class Service:
             self.idle = 60 * load(self.root).course.grading_service_idle_minutes
         except Exception:
             self.idle = 600.0
+        self.warmed = (f"service warm in {time.perf_counter() - started:.2f} s "
+                       f"(its CPU since it started: {time.process_time():.2f} s)")
 
     def release_socket(self) -> None:
         """Remove the socket if it is still this service's (a new service may own the path)."""
@@ -474,6 +478,9 @@ class Service:
 
         self.generation += 1
         session = _Session(self.pool, self.generation)
+        served = f"{SERVED} (pid {os.getpid()}, up since {self.started})"
+        if self.generation == 1:
+            served += f"; {self.warmed}"
         saved = sys.stdout, sys.stderr, os.environ.get("COLUMNS")
         sys.stdout = _Stream(conn, "out", request.get("stdout_tty", False))
         sys.stderr = _Stream(conn, "err", request.get("stderr_tty", False))
@@ -481,7 +488,7 @@ class Service:
             os.environ["COLUMNS"] = str(request["columns"])
         try:
             return run_grade(self.root, request["options"], pool=session, should_stop=conn.gone.is_set,
-                             served=f"{SERVED} (pid {os.getpid()}, up since {self.started})")
+                             served=served)
         except KeyboardInterrupt:
             session.forget_queued()
             return 130

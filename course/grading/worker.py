@@ -72,7 +72,8 @@ class Worker:
         self.news["font_cache_used"] = font_cache_used()
         gc.collect()
         gc.freeze()
-        log.debug("worker slot %d: late warm-up in %.2f s", self.index, time.perf_counter() - started)
+        log.debug("worker slot %d: late warm-up in %.2f s (CPU since the worker started: %.2f s)", self.index,
+                  time.perf_counter() - started, time.process_time())
 
     def serve(self) -> None:
         send(self.protocol_out, {"ready": True, "uid_drop": self.learner_uid is not None,
@@ -169,8 +170,8 @@ def main() -> None:
     logs.worker_logging()
     copy_font_cache()
     worker = Worker(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
-    log.debug("worker slot %d ready in %.2f s (pid %d, learner user id %s, %s)", worker.index,
-              time.perf_counter() - started, os.getpid(), worker.learner_uid,
+    log.debug("worker slot %d ready in %.2f s, CPU %.2f s (pid %d, learner user id %s, %s)", worker.index,
+              time.perf_counter() - started, time.process_time(), os.getpid(), worker.learner_uid,
               "inside bwrap" if os.environ.get("COURSE_GRADE_SANDBOX") == "bwrap" else "no bwrap")
     worker.serve()
 
