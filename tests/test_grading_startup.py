@@ -162,8 +162,9 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import OverwriteCells
 from nbgrader.apps import NbGraderAPI  # course grade registers a new assignment with it
 from nbgrader.utils import unpack_archive
+unused = ("pkg_resources", "nbgrader.server_extensions.formgrader")
 print(json.dumps({"skipped": skipped, "version": nbgrader.__version__,
-                  "loaded": [m for m in ("pkg_resources", "nbgrader.server_extensions.formgrader") if m in sys.modules]}))
+                  "loaded": [m for m in unused if m in sys.modules]}))
 '''
 
 
