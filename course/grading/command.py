@@ -162,7 +162,9 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                  for assignment, recorder, learners, previous in plans for student in learners)
     in_flight: dict[tuple, tuple] = {}
     outcomes: list[Outcome] = []
-    limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
+    # Until the first result is recorded, two jobs in flight (a cold pool has one worker
+    # booted): preparing more would only delay recording the first notebook.
+    limit, full = 2, 3 * max(1, len(getattr(pool, "workers", [])) or 4)
     bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
     first = True
     try:
@@ -202,8 +204,9 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                 recorder, prepared, started = in_flight.pop(key)
                 outcomes.append(recorder.record(prepared, result, started))
                 if first:
-                    first = False
-                    log.info("first submission recorded at %.3f (epoch)", time.time())
+                    first, limit = False, full
+                    log.info("first submission recorded at %.3f (epoch), this process's CPU %.2f s", time.time(),
+                             time.process_time())
                 bar.advance(key[0])
     finally:
         bar.close()
