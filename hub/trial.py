@@ -171,13 +171,17 @@ def server_python(state: Path) -> Path:
 
 
 def write_settings(trial: Trial) -> None:
-    """The nbgrader settings of learners' and the trainer's servers, read through JUPYTER_CONFIG_PATH."""
-    shared = (f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n"
-              f"c.Exchange.root = {str(trial.exchange)!r}\n")
-    for who in ("learner-config", "trainer-config"):
+    """The nbgrader settings of learners' and the trainer's servers, read through JUPYTER_CONFIG_PATH.
+    The trainer's are the course folder's own (gradebook, exchange) with the folder as the
+    course root: a server starts in its account's home, which nbgrader would take for the root."""
+    learner = (f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\n"
+               f"c.Exchange.root = {str(trial.exchange)!r}\n")
+    trainer = (f"c = get_config()\nload_subconfig({str(trial.course / 'nbgrader_config.py')!r})\n"
+               f"c.CourseDirectory.root = {str(trial.course)!r}\n")
+    for who, text in (("learner-config", learner), ("trainer-config", trainer)):
         folder = trial.state / who
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "nbgrader_config.py").write_text(shared, encoding="utf-8")
+        (folder / "nbgrader_config.py").write_text(text, encoding="utf-8")
         folder.chmod(0o755)
         (folder / "nbgrader_config.py").chmod(0o644)
 
