@@ -4,7 +4,8 @@ Sets up the hub as `make hub` does (hub/trial.py: local accounts, exchange, the 
 course folder), then, through the hub's REST API with an admin token:
   1. starts every learner's server (N at once, as a class arriving at 9:00) and waits until
      each is ready: time to all ready, and each server's memory (RSS, psutil);
-  2. starts one Python kernel per learner (what opening the module does): its memory;
+  2. starts one Python kernel per learner (what opening the module does): its memory; and
+     runs module 2 to the end in one more kernel: the memory of a kernel in use;
   3. every learner fetches module 2 and submits it through their server's nbgrader handlers
      (what the Assignment List's buttons call), N at once: time;
   4. the trainer collects and grades the N hand-ins (`nbgrader collect`, `course grade`): time.
@@ -45,6 +46,29 @@ def tree_rss(pid: int) -> int:
     return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
 
 
+def working_kernel_rss() -> tuple[int, float]:
+    """A kernel that has run module 2 to the end (the simulator, pandas, the charts), as a
+    learner's does after a session: its RSS, and the time the notebook took."""
+    import nbformat
+    from jupyter_client import KernelManager
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="course-hub-kernel-") as tmp:
+        shutil.copytree(ROOT / "release" / MODULE, Path(tmp) / MODULE)
+        nb = nbformat.read(Path(tmp) / MODULE / f"{MODULE}.ipynb", as_version=4)
+        # A kernel of our own: the client leaves it running after the last cell, to be measured.
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(cwd=str(Path(tmp) / MODULE))
+        try:
+            started = time.perf_counter()
+            NotebookClient(nb, km=km, timeout=600, allow_errors=True).execute()
+            ran_s = time.perf_counter() - started
+            rss = tree_rss(km.provisioner.process.pid)
+        finally:
+            km.shutdown_kernel(now=True)
+    return rss, ran_s
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=20)
@@ -81,6 +105,7 @@ def main() -> int:
                                      and len(pids) == n and pids, "every kernel process started")
             kernels_s = time.perf_counter() - started
             kernel_rss = [psutil.Process(p).memory_info().rss for p in kernel_pids]
+            working_rss, working_s = working_kernel_rss()
 
             def fetch_and_submit(user: str) -> float:
                 t0 = time.perf_counter()
@@ -119,6 +144,7 @@ def main() -> int:
     print(f"server RSS per learner: median {mb(sorted(server_rss)[n // 2])}, max {mb(max(server_rss))}")
     print(f"start {n} kernels: {kernels_s:.1f} s; idle kernel RSS: median {mb(sorted(kernel_rss)[n // 2])}, "
           f"max {mb(max(kernel_rss))}")
+    print(f"a kernel that ran module 2 to the end: {mb(working_rss)} ({working_s:.1f} s)")
     print(f"fetch + submit, {n} learners at once: {exchange_s:.1f} s in all; per learner median "
           f"{sorted(each)[n // 2]:.2f} s, max {max(each):.2f} s")
     print(f"trainer: nbgrader collect {collect_s:.1f} s, course grade {grade_s:.1f} s for {n} hand-ins")

@@ -15,7 +15,6 @@ import argparse
 import os
 import pwd
 import secrets
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field

@@ -262,7 +262,7 @@ def test_a_cohort_hands_in_is_graded_and_gets_its_own_feedback(hub, hub_gradeboo
         assert returned.returncode == 0, returned.stdout + returned.stderr
 
         # Each learner fetches their own feedback, and only theirs.
-        for account in (right, partly, none):
+        for account in (right, partly, none, late):
             hub.nbgrader(account, "fetch_feedback", MODULE, "--course", COURSE_ID)
             fetched = list((account.home / MODULE / "feedback").rglob("*.html"))
             assert len(fetched) == 1, fetched
