@@ -281,9 +281,13 @@ def main(argv: list[str] | None = None) -> int:
           f"Formgrader) or a learner; passwords in {passwords}.\nCtrl-C stops the hub; "
           f"`make hub-remove` removes the accounts.", flush=True)
     env = trial.environment(args.port, args.port + 81, args.port + 1)
+    hub = subprocess.Popen(hub_command(), env=env, cwd=args.state)
     try:
-        return subprocess.call(hub_command(), env=env, cwd=args.state)
+        return hub.wait()
     except KeyboardInterrupt:
+        # The hub stops every learner's server on SIGTERM before it exits.
+        hub.terminate()
+        hub.wait()
         return 0
 
 
