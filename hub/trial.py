@@ -223,10 +223,20 @@ def prepare_course(trial: Trial, modules: list[str]) -> None:
     course.chmod(0o700)
 
 
+def require_reachable_checkout() -> None:
+    """Learners' servers read lab/, the course package and the venv's packages in place."""
+    for path in (ROOT / "lab", VENV / "lib"):
+        if not all(os.stat(folder).st_mode & 0o001 for folder in path.resolve().parents):
+            raise TrialError(f"Learners' accounts cannot enter {path.resolve().parent} (a folder above it is "
+                             "closed to other accounts): clone the course where every account can read it "
+                             "(e.g. /opt/course or /srv/course), or open the folders above it (chmod o+x).")
+
+
 def set_up(state: Path, exchange: Path, learners: list[str], trainer: str = f"{PREFIX}trainer",
            modules: list[str] | None = None, gradebook_url: str | None = None) -> Trial:
     require_root()
     require_proxy()
+    require_reachable_checkout()
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)  # learners' servers read the generated settings in it
     make_exchange(exchange)
