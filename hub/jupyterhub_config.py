@@ -58,9 +58,7 @@ c.Spawner.args = shlex.split(os.environ.get("COURSE_HUB_SINGLEUSER_ARGS", ""))
 # A busy machine starts a server slowly; the hub waits this long before giving up.
 c.Spawner.start_timeout = int(os.environ.get("COURSE_HUB_START_TIMEOUT", "300"))
 c.Spawner.http_timeout = int(os.environ.get("COURSE_HUB_START_TIMEOUT", "300"))
-c.Spawner.mem_limit = os.environ.get("COURSE_HUB_MEM_LIMIT") or None
-# One user, one server; servers left idle are not culled here (jupyterhub-idle-culler, see docs/deploy.md).
-c.JupyterHub.allow_named_servers = False
+# Idle servers are not stopped here; a company hub adds jupyterhub-idle-culler (docs/deploy.md).
 
 
 def learner_or_trainer(spawner):

@@ -169,22 +169,35 @@ def test_a_cohort_hands_in_is_graded_and_gets_its_own_feedback(hub, hub_gradeboo
         me.shot("assignment-list")
         fetch.click()
         page.locator("#fetched_assignments_list", has_text=MODULE).wait_for()
-        me.command("docmanager:open", {"path": f"{MODULE}/{notebook_name}"})
-        page.wait_for_selector(".jp-Notebook .jp-Cell")
+        path = f"{MODULE}/{notebook_name}"
+        me.command("docmanager:open", {"path": path})
         answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solved(released).cells
                    if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+        # The notebook's panel has loaded every cell of the file (and is the one in front).
+        notebook_panel = """(path) => Array.from(window.jupyterapp.shell.widgets('main'))
+                              .find(w => w.context && w.context.path === path)"""
+        page.wait_for_function(
+            f"([path, n]) => {{ const w = ({notebook_panel})(path);"
+            " return !!w && w.context.isReady && w.content.widgets.length === n; }",
+            arg=[path, len(released.cells)])
         set_count = page.evaluate(
-            """(answers) => {
+            f"""([path, answers]) => {{
+                const panel = ({notebook_panel})(path);
+                window.jupyterapp.shell.activateById(panel.id);
                 let n = 0;
-                for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
-                    const id = (cell.model.getMetadata('nbgrader') || {}).grade_id;
-                    if (id in answers) { cell.model.sharedModel.setSource(answers[id]); n += 1; }
-                }
+                for (const cell of panel.content.widgets) {{
+                    const id = (cell.model.getMetadata('nbgrader') || {{}}).grade_id;
+                    if (id in answers) {{ cell.model.sharedModel.setSource(answers[id]); n += 1; }}
+                }}
                 return n;
-            }""", answers)
+            }}""", [path, answers])
         assert set_count == len(answers) > 0
-        me.command("docmanager:save")
+        # File > Save, on this notebook's own context (the menu saves the panel in front).
+        page.evaluate(f"async (path) => {{ await ({notebook_panel})(path).context.save(); }}", path)
         me.shot("answered")
+        saved = nbformat.reads(hub.as_user(right, ["cat", str(right.home / path)]).stdout, as_version=4)
+        assert all(answers[c.metadata["nbgrader"]["grade_id"]] == c.source for c in saved.cells
+                   if c.metadata.get("nbgrader", {}).get("grade_id") in answers), "the answers were not saved"
         me.command("nbgrader:open-assignment-list")
         submit = page.locator("#fetched_assignments_list button", has_text="Submit").first
         submit.wait_for()
