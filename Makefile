@@ -17,6 +17,7 @@ help:
 	@echo "make test-under-load - make test with two CPU-burning processes beside it (LOAD_PROCS=N)"
 	@echo "make lrs    - build .venv-lrs: Ralph, the learning record store the xAPI tests send to"
 	@echo "make lab    - open the course in JupyterLab as a learner would (copy in workspace/)"
+	@echo "make hub    - a trial of the course on a JupyterHub on this machine (as root: local accounts; docs/deploy.md)"
 	@echo "make release - regenerate release/ from source/ (course release)"
 	@echo "make clean-notebooks - strip outputs from source notebooks, keeping nbgrader metadata"
 	@echo "make data   - regenerate the synthetic data sets from their seeded scripts"
@@ -49,7 +50,7 @@ lrs: $(LRS_STAMP)
 demo: $(STAMP)
 	$(BIN)/course demo
 
-test: $(STAMP) $(LRS_STAMP)
+test: $(STAMP) $(LRS_STAMP) $(HUB_STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 # Leaves out every test marked slow (grading whole notebooks or cohorts, servers, a browser).
@@ -57,7 +58,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
 
 # The whole suite as on a busy machine: CPU burners beside it, stopped by pid afterwards.
-test-under-load: $(STAMP) $(LRS_STAMP)
+test-under-load: $(STAMP) $(LRS_STAMP) $(HUB_STAMP)
 	tests/tools/under_load.sh $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
 lab: $(STAMP)
@@ -93,3 +94,22 @@ lock:
 .PHONY: docs
 docs: $(STAMP)
 	$(BIN)/python -c "from course.cli import command_reference; open('docs/commands.md', 'w').write(command_reference())"
+
+# The course on a JupyterHub (hub/, docs/deploy.md): configurable-http-proxy from npm, pinned
+# in hub/package-lock.json; `make hub` runs a trial on this machine (as root: it creates the
+# local accounts cl-trainer and cl-learner1..3), `make hub-remove` removes them.
+HUB_STAMP := hub/node_modules/.installed-stamp
+.PHONY: hub hub-deps hub-remove
+$(HUB_STAMP): hub/package.json hub/package-lock.json
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null || \
+		{ echo "configurable-http-proxy needs Node.js 20 or later (node and npm): see docs/deploy.md"; exit 1; }
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $(HUB_STAMP)
+
+hub-deps: $(HUB_STAMP)
+
+hub: $(STAMP) $(HUB_STAMP)
+	$(BIN)/python hub/trial.py --learners $(or $(LEARNERS),3)
+
+hub-remove: $(STAMP)
+	$(BIN)/python hub/trial.py --remove --learners $(or $(LEARNERS),3)
