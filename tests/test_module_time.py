@@ -98,7 +98,7 @@ def modules_table() -> str:
         manual = sum(cell_kinds.nbgrader_meta(c).get("points", 0) for c in nb.cells
                      if c.cell_type == "markdown" and cell_kinds.is_graded(c))
         title = nb.cells[0].source.splitlines()[0].split("·")[-1].strip()
-        rows.append(f"| `{assignment}` {title} | {minutes:.1f} ({words} words, {checks} checks, {asked} questions) | {auto:g} | {manual:g} |")
+        rows.append(f"| `{assignment}` {title} | {minutes:.1f} ({words} words, {checks} checks, {asked} questions asked) | {auto:g} | {manual:g} |")
     return "\n".join(rows) + "\n"
 
 
