@@ -95,10 +95,11 @@ def is_right(assignment: str, number: int, answer: Any, folder: Path | str | Non
     found = [q for q in questions(assignment, folder) if q.number == number]
     if not found:
         raise BankError(f"{assignment} has no question {number}.")
-    return _is_right(assignment, found[0], answer)
+    return answer_is_right(assignment, found[0], answer)
 
 
-def _is_right(assignment: str, question: Question, answer: Any) -> bool | None:
+def answer_is_right(assignment: str, question: Question, answer: Any) -> bool | None:
+    """Like is_right, for a question already read from its bank."""
     letter = None if _unanswered(answer) else _letter(answer, question.options)
     if letter is None:
         return None
@@ -157,8 +158,8 @@ def _bank_or_say(assignment: str, folder) -> list[Question] | None:
     try:
         return questions(assignment, folder)
     except BankError:
-        print(f"The questions of {assignment} could not be read, so nothing was noted. "
-              "This is not your mistake: carry on, and tell your trainer.")
+        print(f"The questions of {assignment} could not be read. This is not your mistake: carry on with "
+              "the module, and tell your trainer.")
         return None
 
 
@@ -190,8 +191,8 @@ def compare(assignment: str, before: Any, after: Any, folder: Path | str | None 
         right_before = right_now = 0
         out = []
         for q in bank:
-            was = _is_right(assignment, q, _answer_for(before, q.number))
-            now = _is_right(assignment, q, _answer_for(after, q.number)) if q.number in valid_now else None
+            was = answer_is_right(assignment, q, _answer_for(before, q.number))
+            now = answer_is_right(assignment, q, _answer_for(after, q.number)) if q.number in valid_now else None
             right_before += was is True
             right_now += now is True
             start = {True: "right", False: "not right", None: "not answered"}[was]

@@ -15,11 +15,13 @@ import sys
 from pathlib import Path
 
 from ..coursedir import find_root
+from .knowledge import cohort_knowledge, scores
 from .pages import number
 from .results import Cohort, load_cohort, pass_rule
 from .secret import course_secret, pseudonym
 
-MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed")
+MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed",
+                 "knowledge_before", "knowledge_after")
 
 
 def _yes_no(flag: bool) -> str:
@@ -30,6 +32,8 @@ def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
     """One dict per learner: identity, then each module's exercises, totals and pass flag.
     With `pseudonymize`, the id is replaced by a keyed pseudonym and names are left out."""
     key = course_secret(cohort.settings.root) if pseudonymize else None
+    # The ungraded knowledge checks: {"right": r, "asked": n} per phase, None if not answered.
+    knowledge = scores(cohort_knowledge(cohort))
     records = []
     for learner in cohort.learners:
         if key is not None:
@@ -50,6 +54,8 @@ def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
                 "manual_max": module.manual_max,
                 "late": bool(sub and sub.seconds_late > 0),
                 "passed": result.passed,
+                **{f"knowledge_{phase}": knowledge.get((learner.id, module.name), {}).get(phase)
+                   for phase in ("before", "after")},
             }
         record["modules"] = modules
         record["modules_passed"] = sum(m["passed"] for m in modules.values())
@@ -76,6 +82,8 @@ def _cell(value) -> str:
         return _yes_no(value)
     if isinstance(value, float):
         return number(value, 2)
+    if isinstance(value, dict):  # a knowledge check: "2 of 3" (a spreadsheet would read 2/3 as a date)
+        return f"{value['right']} of {value['asked']}"
     return str(value)
 
 
@@ -132,7 +140,11 @@ def add_parser(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export the gradebook: one row per learner, one column per exercise "
                     "(<assignment>/<grade_id>), then per module: auto_score, auto_max, manual_score, "
-                    "status, late and passed; then modules_passed and passed_all.\n\n"
+                    "status, late, passed, knowledge_before and knowledge_after; then modules_passed and "
+                    "passed_all.\n\n"
+                    "knowledge_before and knowledge_after: right answers to the module's ungraded knowledge "
+                    "check, at its start and at its end, as \"2 of 3\" in the CSV and {\"right\": 2, "
+                    "\"asked\": 3} in the JSON; blank (null) when none of its questions was answered.\n\n"
                     f"Pass rule: {pass_rule()}. A manually graded cell is blank until a trainer "
                     "grades it (in nbgrader's formgrader); its points appear in manual_score.\n\n"
                     "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.")
