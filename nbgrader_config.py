@@ -15,8 +15,9 @@ c.CourseDirectory.feedback_directory = "feedback"
 # One notebook per assignment, named like its folder.
 c.CourseDirectory.notebook_id = "*"
 
-# SQLite next to this file by default. For a whole company, point it at PostgreSQL:
-# c.CourseDirectory.db_url = "postgresql://grader@db.example/course"
+# SQLite next to this file by default. For a whole company, point it at PostgreSQL
+# (psycopg 3; the password in ~/.pgpass, not here; see docs/gradebook-postgres.md):
+# c.CourseDirectory.db_url = "postgresql+psycopg://course_grader@db.example.com/course_gradebook"
 
 # Answer cells keep their template line (e.g. `work_network = ...`) outside the
 # solution region, so the stub left in the learner's copy is only a reminder.

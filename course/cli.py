@@ -20,7 +20,7 @@ from pathlib import Path
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
                       "trainer.report": "report", "trainer.certificates": "certificates", "trainer.demo": "demo",
                       "trainer.gradebook_command": "gradebook", "trainer.translate": "translate",
-                      "config": "config"}
+                      "config": "config", "trainer.lrs": "send"}
 # Commands defined in this file.
 BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments

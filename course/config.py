@@ -21,6 +21,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from traitlets import Float, Integer, List, TraitError, Unicode, validate
 from traitlets.config import Config, Configurable
@@ -94,6 +95,28 @@ class Course(Configurable):
              "every `course grade` grades in its own process (as `course grade --no-service` does). "
              "The environment variable COURSE_GRADE_SERVICE=off does the same.",
     ).tag(config=True)
+
+    xapi_home_page = Unicode(
+        "https://lms.example.com",
+        help="Home page of the company's learning management system: xAPI statements (`course export "
+             "--format xapi`, `course send`) name each learner as an account on it, so the LMS must use "
+             "the same address and the learner ids (or, with --pseudonymize, the pseudonyms).",
+    ).tag(config=True)
+    xapi_activity_base = Unicode(
+        "https://courses.example.com/xapi",
+        help="Address under which xAPI statements name the course's activities: "
+             "<base>/<course id>/<assignment>/<grade id>. Keep it once statements have been sent: "
+             "another base makes every activity (and statement) new to the LRS.",
+    ).tag(config=True)
+
+    @validate("xapi_home_page", "xapi_activity_base")
+    def _check_xapi_address(self, proposal):
+        value, name = proposal["value"], proposal["trait"].name
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in value):
+            raise TraitError(f"c.Course.{name} = {value!r}: xAPI needs a web address here, "
+                             "e.g. 'https://lms.example.com'.")
+        return value.rstrip("/")
 
     @validate("pass_mark")
     def _check_pass_mark(self, proposal):
@@ -292,7 +315,9 @@ def describe(settings: Settings) -> str:
         trait = instance.traits()[name]
         value, default = getattr(instance, name), trait.default_value
         if name == "db_url":  # as the course resolves it; nbgrader's default depends on the folder
-            value, default = settings.db_url, gradebook_url(settings.root)
+            from .gradebook_safety import shown_url  # a server's password is not printed
+
+            value, default = shown_url(settings.db_url), gradebook_url(settings.root)
         parts.append(_entry(f"c.{section}.{name}", value, default,
                             origin(settings.config, type(instance), name, section), _help(trait)))
     return "\n".join(parts)

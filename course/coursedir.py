@@ -111,13 +111,18 @@ def resolve_assignments(root: Path, names: list[str] | None) -> list[str]:
     return out
 
 
+# What running a notebook in its own folder leaves beside it, never part of a module:
+# checkpoints, caches, and the charter module 7 saves next to the notebook (charter.show).
+NOT_MODULE_FILES = (".ipynb_checkpoints", "__pycache__", "my_charter.html", "my_charter.md")
+
+
 def copy_sources(root: Path, names: list[str], dest: Path) -> Path:
     """A throwaway course at `dest` with source/<name> of each of `names` copied from the
-    course at `root` (notebook checkpoints and caches left out): where nbgrader generates
-    or grades without touching the course itself. Returns `dest`."""
+    course at `root` (NOT_MODULE_FILES left out): where nbgrader generates or grades
+    without touching the course itself. Returns `dest`."""
     for name in names:
         shutil.copytree(Path(root) / "source" / name, Path(dest) / "source" / name, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                        ignore=shutil.ignore_patterns(*NOT_MODULE_FILES))
     return Path(dest)
 
 

@@ -207,12 +207,37 @@ def _check_file(path: Path) -> None:
                        f"it has no {', '.join(sorted(missing))} table: not an nbgrader gradebook")
 
 
+def _check_driver(db_url: str) -> dict:
+    """Raise CourseError unless `db_url` is a database URL whose driver is installed; the
+    engine's connect arguments. The course installs psycopg 3, SQLAlchemy 2.1's default
+    PostgreSQL driver: `postgresql://` and `postgresql+psycopg://` both use it; a URL naming
+    another driver (`postgresql+psycopg2://`, `postgres://`) gets a message saying what to write."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    write = ("For PostgreSQL write c.CourseDirectory.db_url = \"postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE\" "
+             "in nbgrader_config.py (psycopg 3, installed with the course; see docs/gradebook-postgres.md).")
+    try:
+        url = make_url(db_url)
+    except ArgumentError:
+        raise CourseError(f"c.CourseDirectory.db_url = {shown_url(db_url)!r} is not a database URL. {write}") from None
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError) as exc:
+        driver = url.drivername if "+" in url.drivername else f"{url.drivername} (SQLAlchemy's default driver for it)"
+        raise CourseError(f"The gradebook {shown_url(db_url)} needs the database driver {driver}, which is not "
+                          f"installed ({exc}). {write}") from None
+    # A server that does not answer (a firewall dropping packets) must not hang the command.
+    return {"connect_timeout": 15} if url.get_backend_name() == "postgresql" else {}
+
+
 def _check_server(db_url: str) -> bool:
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import SQLAlchemyError
 
+    connect_args = _check_driver(db_url)
     try:
-        engine = create_engine(db_url)
+        engine = create_engine(db_url, connect_args=connect_args)
         try:
             with engine.connect() as con:
                 con.execute(text("SELECT 1"))

@@ -46,3 +46,16 @@ def missing_tool(message: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message + " In CI it must run: .ci/run installs it.")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server (tests/support/postgres.py), stopped at the end of the
+    session: `postgres_server.url("name")` is a new database of the test's own."""
+    from support.postgres import APT_HINT, bin_dir, running_server
+
+    binaries = bin_dir()
+    if binaries is None:
+        missing_tool(f"PostgreSQL's server is not installed (no /usr/lib/postgresql/*/bin/initdb): {APT_HINT}.")
+    with running_server(binaries) as server:
+        yield server

@@ -77,6 +77,8 @@ def test_values_come_from_the_course_nbgrader_config(tmp_path):
     ("c.Course.editions = ['fr']", ["c.Course.editions = ['fr']", '"en"']),
     ("c.Course.editions = ['en', 'de']", ["c.Course.editions", '"en", "fr"']),
     ("c.Course.memory_mb = 0", ["memory_mb", "less than 1"]),
+    ("c.Course.xapi_home_page = 'intranet'", ["c.Course.xapi_home_page = 'intranet'", "web address"]),
+    ("c.Course.xapi_activity_base = 'https:// x'", ["c.Course.xapi_activity_base", "web address"]),
     ("c.Course.passmark = 0.7", ["c.Course.passmark is not an option", "did you mean c.Course.pass_mark?"]),
 ])
 def test_a_bad_value_is_a_clear_error(tmp_path, line, says):

@@ -131,3 +131,39 @@ def test_help_says_how_manually_graded_cells_count():
     export = build_parser()._subparsers._group_actions[0].choices["export"]
     text = " ".join(export.format_help().split())
     assert "80 %" in text and "manually graded" in text and "do not count towards passing" in text
+
+
+def test_knowledge_checks_are_exported_per_module(tmp_path, monkeypatch):
+    """Right answers before and after: "2 of 3" in the CSV (a spreadsheet reads 2/3 as a date),
+    numbers in the JSON, blank when a phase has no answer; read from the graded notebooks."""
+    from support.knowledge_notebooks import a_cohort, a_notebook, write_bank
+
+    from course.learner import knowledge
+
+    monkeypatch.setattr(knowledge, "QUESTIONS_DIR", write_bank(tmp_path / "bank"))  # right: b, c, a
+    cohort = a_cohort(tmp_path / "course", {
+        "l1": a_notebook(('"b"', '"a"', '"b"'), ('"b"', '"c"', '"a"')),
+        "l2": a_notebook(('"d"', "...", "b"), ("...", "...", '" A "')),   # nothing readable before
+        "l3": None,                                                       # not handed in
+    })
+    table = {r["id"]: r for r in rows(to_csv(cohort))}
+    assert {i: (r["99-sample/knowledge_before"], r["99-sample/knowledge_after"]) for i, r in table.items()} == {
+        "l1": ("1 of 3", "3 of 3"), "l2": ("", "1 of 3"), "l3": ("", "")}
+    records = {r["id"]: r["modules"]["99-sample"] for r in json.loads(to_json(cohort))["learners"]}
+    assert records["l1"]["knowledge_before"] == {"right": 1, "asked": 3}
+    assert records["l2"]["knowledge_before"] is None and records["l3"]["knowledge_after"] is None
+
+
+@graded_cohort
+def test_knowledge_columns_are_what_the_learners_wrote(course):
+    from course.learner import knowledge
+
+    table = {r["id"]: r for r in rows(to_csv(course["cohort"]))}
+    for ln in course["learners"]:
+        for name in TEST_ASSIGNMENTS:
+            for phase in ("before", "after"):
+                letters = ln.knowledge.get(name, {}).get(phase, {}) if ln.kind != "corrupt" else {}
+                answered = {n: a for n, a in letters.items() if a is not None}
+                right = sum(knowledge.is_right(name, n, a) for n, a in answered.items())
+                expected = f"{right} of {len(letters)}" if answered else ""
+                assert table[ln.id][f"{name}/knowledge_{phase}"] == expected, (ln.id, name, phase)

@@ -191,6 +191,21 @@ def test_the_second_command_is_served_warm_with_the_same_scores(course, tmp_path
 
 
 @pytest.mark.slow
+def test_the_service_is_forked_apart_from_the_command_and_keeps_none_of_its_files(course):
+    """The service is a fork of the first command: in a session of its own, reading
+    /dev/null, without the command's start lock (held, it would keep the service from ever
+    stopping when idle)."""
+    course.grade()
+    [pid] = course.served_by()
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    assert int(fields[3]) != os.getsid(0)  # its session, not the command's (the test's)
+    targets = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+    assert os.readlink(f"/proc/{pid}/fd/0") == os.devnull
+    assert not [t for t in targets if t.endswith(".lock")], targets
+
+
+@pytest.mark.slow
 def test_a_changed_configuration_or_source_restarts_the_service(course):
     course.grade()
     course.grade("--force")

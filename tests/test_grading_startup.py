@@ -1,8 +1,16 @@
 """What makes a grading worker start fast: bytecode on disk and a copy of matplotlib's font
-list, both written by the trusted `course grade` process, never by a worker."""
+list, both written by the trusted `course grade` process, never by a worker; a warm-up in
+two stages (matplotlib after the first job); the second worker booting after the first
+one's first answer; the service skipping package inits it does not use."""
 
+import json
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from course.grading import pool, worker
 
@@ -37,3 +45,136 @@ def test_course_package_bytecode_is_written():
     bytecode.unlink(missing_ok=True)  # harmless: Python compiles the source when it is missing
     pool.compile_course_package()
     assert bytecode.is_file()
+
+
+# -- the worker's two warm-up stages ----------------------------------------------------------
+STAGES = r'''
+import json, sys
+from course.grading import shell, warmup
+
+def figure_outputs(sh):
+    outputs, _ = shell.run_cell(sh, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", 1 << 20)
+    return sorted(k for o in outputs if o["output_type"] == "display_data" for k in o["data"])
+
+late = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator")
+sh = shell.make_shell()
+warmup.warm_early(sh, shell.run_cell)
+report = {"early_loaded": [m for m in late if m in sys.modules], "pandas": "pandas" in sys.modules}
+import os
+pid = os.fork()  # a notebook graded before the late stage: its own process imports matplotlib
+if pid == 0:
+    with open(sys.argv[1], "w") as f:
+        json.dump(figure_outputs(sh), f)
+    os._exit(0)
+os.waitpid(pid, 0)
+warmup.warm_late(sh)
+report["late_loaded"] = [m for m in late if m in sys.modules]
+report["late_figure"] = figure_outputs(sh)
+print(json.dumps(report), flush=True)
+os._exit(0)  # as the worker ends: no exit handlers of the shell
+'''
+
+
+@pytest.mark.slow
+def test_the_early_stage_leaves_matplotlib_to_the_late_one_with_the_same_figures(tmp_path):
+    """Ready sooner: the early stage imports pandas but not matplotlib, ipywidgets or the
+    simulator; a notebook forked before the late stage still gets its figure inline, as
+    one forked after it does (matplotlib_inline sets the shell up when pyplot loads it)."""
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"), PYTHONPATH=str(Path(worker.__file__).parents[2]))
+    env.pop("MPLBACKEND", None)
+    early = tmp_path / "early.json"
+    proc = subprocess.run([sys.executable, "-c", STAGES, str(early)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["pandas"] and report["early_loaded"] == []
+    assert report["late_loaded"] == ["matplotlib.pyplot", "ipywidgets", "course.learner.simulator"]
+    assert "image/png" in report["late_figure"]
+    assert json.loads(early.read_text(encoding="utf-8")) == report["late_figure"]
+
+
+class FakeWorker:
+    """Stands for a WorkerProcess: records when it starts and answers at once."""
+
+    def __init__(self, index, pool_, log, second_started):
+        self.index, self.pool, self.log, self.second_started = index, pool_, log, second_started
+        self.use_bwrap = True
+
+    def start(self):
+        self.log.append(("start", self.index, self.pool.first_answered.is_set()))
+        if self.index == 1:
+            self.second_started.set()
+
+    def run(self, job):
+        if self.index == 0:
+            # Were the second worker started at once (the old way), it would start meanwhile.
+            self.second_started.wait(0.5)
+        self.log.append(("answer", self.index))
+        return {"id": job["id"]}
+
+    def stop(self):
+        pass
+
+
+def test_the_second_worker_boots_once_the_first_has_answered(monkeypatch):
+    """On two cores, the second worker's boot would slow the first notebook: it waits for the
+    first worker's first answer."""
+    monkeypatch.setattr(pool, "SECOND_WORKER_WAIT", 300.0)
+    monkeypatch.setattr(pool, "compile_course_package", lambda: None)
+    local = pool.LocalPool(2, use_bwrap=True)
+    log: list = []
+    second_started = threading.Event()
+    local.workers = [FakeWorker(0, local, log, second_started), FakeWorker(1, local, log, second_started)]
+    local.start()
+    try:
+        local.submit("a", {"id": "a"})
+        assert local.next_result() == ("a", {"id": "a"})
+        local.submit("b", {"id": "b"})
+        local.submit("c", {"id": "c"})
+        assert sorted(key for key, _ in (local.next_result(), local.next_result())) == ["b", "c"]
+    finally:
+        local.close()
+    starts = [entry for entry in log if entry[0] == "start"]
+    assert starts[0] == ("start", 0, False)
+    assert starts[1] == ("start", 1, True)  # after the first answer
+    assert log.index(("answer", 0)) < log.index(starts[1])
+
+
+def test_a_pool_closed_before_any_answer_does_not_wait_for_it(monkeypatch):
+    monkeypatch.setattr(pool, "SECOND_WORKER_WAIT", 300.0)
+    monkeypatch.setattr(pool, "compile_course_package", lambda: None)
+    local = pool.LocalPool(2, use_bwrap=True)
+    log: list = []
+    second_started = threading.Event()
+    local.workers = [FakeWorker(0, local, log, second_started), FakeWorker(1, local, log, second_started)]
+    local.start()
+    local.close()
+    assert not any(t.is_alive() for t in local.threads)
+    assert [entry for entry in log if entry[:2] == ("start", 1)] == []  # closed first: it never started
+
+
+SKIPPED_INITS = r'''
+import json, sys
+from course.grading import service
+skipped = service.skip_package_inits()
+import nbgrader
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import OverwriteCells
+from nbgrader.apps import NbGraderAPI  # course grade registers a new assignment with it
+from nbgrader.utils import unpack_archive
+unused = ("pkg_resources", "nbgrader.server_extensions.formgrader")
+print(json.dumps({"skipped": skipped, "version": nbgrader.__version__,
+                  "loaded": [m for m in unused if m in sys.modules]}))
+'''
+
+
+def test_the_service_skips_nbgrader_and_setuptools_package_inits():
+    """What grading uses of nbgrader still imports (the API, the preprocessors, the apps) while
+    the server extensions and pkg_resources are never loaded."""
+    env = dict(os.environ, PYTHONPATH=str(Path(worker.__file__).parents[2]))
+    proc = subprocess.run([sys.executable, "-c", SKIPPED_INITS], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    from importlib.metadata import version
+
+    assert report == {"skipped": ["nbgrader", "setuptools"], "version": version("nbgrader"), "loaded": []}

@@ -127,7 +127,7 @@ def test_wrong_answers_are_the_ones_learners_gave(course):
 def test_plots_are_pngs_the_page_shows(course):
     page = course["index"].read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', page)
-    assert sorted(images) == ["completion.png", "exercises.png", "scores.png", "timing.png"]
+    assert sorted(images) == ["completion.png", "exercises.png", "knowledge.png", "scores.png", "timing.png"]
     for image in images:
         data = (course["out"] / image).read_bytes()
         assert data.startswith(PNG_MAGIC) and len(data) > 5000, image
@@ -139,7 +139,7 @@ def test_command_writes_the_report(course, tmp_path, monkeypatch):
     assert main(["report", "-o", str(tmp_path / "r")]) == 0
     again = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert again == course["stats"]
-    assert Counter(p.suffix for p in (tmp_path / "r").iterdir()) == {".png": 4, ".html": 1, ".json": 1}
+    assert Counter(p.suffix for p in (tmp_path / "r").iterdir()) == {".png": 5, ".html": 1, ".json": 1}
 
 
 def test_a_course_without_gradebook_is_a_trainer_error(tmp_path, monkeypatch, capsys):
@@ -149,3 +149,116 @@ def test_a_course_without_gradebook_is_a_trainer_error(tmp_path, monkeypatch, ca
     assert main(["report", "-o", str(tmp_path / "r")]) == 2
     assert "No gradebook" in capsys.readouterr().err
     assert not (tmp_path / "gradebook.db").exists()
+
+
+# --- Knowledge before and after, and the charters' rules (no grading: cohorts built here) ----
+
+from course.learner import knowledge as learner_knowledge  # noqa: E402
+from course.trainer.intervals import paired_change, wilson  # noqa: E402
+from course.trainer.knowledge import KnowledgeAnswer  # noqa: E402
+from course.trainer.report import cohort_statistics, knowledge_statistics  # noqa: E402
+from support.knowledge_notebooks import a_cohort, a_notebook, write_bank  # noqa: E402
+
+
+@pytest.mark.parametrize("right, n, low, high", [
+    # Newcombe, Statistics in Medicine 17 (1998) 857-872, Table I, method 3 (Wilson's score interval)
+    (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_interval_matches_published_values(right, n, low, high):
+    got = wilson(right, n)
+    assert got == pytest.approx((low, high), abs=5e-5)
+
+
+def test_wilson_interval_without_data_or_with_impossible_counts():
+    assert wilson(0, 0) is None
+    with pytest.raises(ValueError, match="between 0 and n"):
+        wilson(4, 3)
+
+
+def test_bootstrap_over_learners_spans_the_learners_own_changes():
+    """Two learners: a resample is one of them twice (probability 1/4 each) or both, so the
+    2.5th and 97.5th percentiles are the two learners' own changes."""
+    low, high = paired_change([(1, 3, 3), (2, 3, 3)])   # +2/3 and +1/3
+    assert (low, high) == pytest.approx((1 / 3, 2 / 3))
+    assert paired_change([(1, 2, 4)] * 5) == pytest.approx((0.25, 0.25))  # no spread: a point
+    assert paired_change([(1, 3, 3), (2, 3, 3)]) == (low, high)  # fixed seed: the same on every run
+    assert paired_change([]) is None and paired_change([(0, 0, 0)]) is None
+
+
+def marks(learner_id, assignment, before, after):
+    return [KnowledgeAnswer(learner_id, assignment, phase, n, None if m is None else "a",
+                            None if m is None else bool(m), None)
+            for phase, row in (("before", before), ("after", after)) for n, m in enumerate(row, start=1)]
+
+
+def test_knowledge_shares_are_paired_and_counted_by_hand(tmp_path):
+    cohort = a_cohort(tmp_path, {"l1": None, "l2": None, "l3": None, "l4": None})
+    answers = (marks("l1", "99-sample", [1, 0, 0], [1, 1, 1])            # +2 of 3
+               + marks("l2", "99-sample", [0, 0, 1], [1, 0, 1])          # +1 of 3
+               + marks("l3", "99-sample", [1, 1, None], [None] * 3)      # never after: left out
+               + marks("l4", "99-sample", [0, None, 1], [1, 1, 0])       # q2 only after: q1, q3 count
+               + marks("l1", "98-not-in-this-report", [1, 1, 1], [1, 1, 1]))
+    [m] = knowledge_statistics(cohort, answers)
+    # Paired answers: 3 + 3 + 2 = 8; right before 1 + 1 + 1 = 3, after 3 + 2 + 1 = 6.
+    assert (m["assignment"], m["questions"], m["learners"], m["answers"]) == ("99-sample", 3, 3, 8)
+    assert (m["before"]["right"], m["before"]["share"]) == (3, 3 / 8)
+    assert (m["after"]["right"], m["after"]["share"]) == (6, 6 / 8)
+    assert (m["before"]["low"], m["before"]["high"]) == wilson(3, 8)
+    assert m["change"]["share"] == 3 / 8
+    # Each learner's own change: +2/3, +1/3, 0. A resample of one learner three times has
+    # probability 1/27 > 2.5 %, so the interval runs from l4's change to l1's.
+    assert (m["change"]["low"], m["change"]["high"]) == pytest.approx((0.0, 2 / 3))
+
+
+def test_a_module_answered_only_before_shows_no_share(tmp_path):
+    cohort = a_cohort(tmp_path, {"l1": None})
+    [m] = knowledge_statistics(cohort, marks("l1", "99-sample", [1, 0, 1], [None] * 3))
+    assert (m["learners"], m["answers"], m["before"]["share"], m["change"]["low"]) == (0, 0, None, None)
+    assert knowledge_statistics(cohort, []) == []
+
+
+def test_report_shows_knowledge_from_the_graded_notebooks(tmp_path, monkeypatch):
+    monkeypatch.setattr(learner_knowledge, "QUESTIONS_DIR", write_bank(tmp_path / "bank"))  # right: b, c, a
+    cohort = a_cohort(tmp_path / "course", {
+        "l1": a_notebook(('"b"', '"a"', '"b"'), ('"b"', '"c"', '"a"')),    # 1 right before, 3 after
+        "l2": a_notebook(('"a"', '"c"', "..."), ('"b"', '"c"', '"b"')),    # q3 unanswered before
+    })
+    out = tmp_path / "report"
+    write_report(cohort, out)
+    stats = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    [m] = stats["knowledge"]
+    assert (m["learners"], m["answers"], m["before"]["right"], m["after"]["right"]) == (2, 5, 2, 5)
+    assert (out / "knowledge.png").read_bytes().startswith(PNG_MAGIC)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Knowledge is not behaviour." in page and "d = 0.36" in page and "Prümmer" in page
+    assert '<img src="knowledge.png"' in page
+    assert "40 %" in page and "100 %" in page  # 2 of 5 before, 5 of 5 after
+
+
+def test_report_without_knowledge_checks_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(learner_knowledge, "QUESTIONS_DIR", tmp_path / "no-bank")
+    cohort = a_cohort(tmp_path / "course", {"l1": a_notebook(('"b"', '"a"', '"b"'))})
+    stats = cohort_statistics(cohort)
+    assert stats["knowledge"] == []
+    out = tmp_path / "report"
+    write_report(cohort, out)
+    assert "No module of this report has a knowledge check answered yet." in (out / "index.html").read_text()
+    assert (out / "knowledge.png").read_bytes().startswith(PNG_MAGIC)
+
+
+@graded_cohort
+def test_knowledge_shares_are_what_the_learners_wrote(course):
+    """The report's paired counts, recomputed from the answers each synthetic learner wrote
+    into its notebook before nbgrader graded it (modules without a question bank have none)."""
+    expected = {}
+    for name in TEST_ASSIGNMENTS:
+        given = [ln.knowledge[name] for ln in course["learners"] if name in ln.knowledge and ln.kind != "corrupt"]
+        if not any(name in ln.knowledge for ln in course["learners"]):
+            continue
+        paired = [(n, phases["before"][n], phases["after"][n]) for phases in given for n in phases["before"]
+                  if phases["before"][n] is not None and phases["after"][n] is not None]
+        expected[name] = (len(paired), sum(learner_knowledge.is_right(name, n, b) for n, b, _ in paired),
+                          sum(learner_knowledge.is_right(name, n, a) for n, _, a in paired))
+    got = {m["assignment"]: (m["answers"], m["before"]["right"], m["after"]["right"])
+           for m in course["stats"]["knowledge"]}
+    assert got == expected

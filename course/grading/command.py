@@ -68,19 +68,24 @@ def ensure_assignment(settings, assignment: str, writer) -> None:
     nbgrader generate_assignment run in a throwaway folder (release/ is left alone)."""
     from nbgrader.api import MissingEntry
 
-    gb = writer.gb
-    try:
-        gb.find_assignment(assignment)
-        if gb.find_assignment(assignment).notebooks:
-            return
-    except MissingEntry:
-        pass
-    source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
-    writer.rollback()
-    with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
-        course = copy_sources(settings.root, [assignment], Path(tmp))
-        generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
-    writer.rollback()  # see what nbgrader wrote
+    from ..gradebook_server import held
+
+    # Another run may be adding it at this moment (PostgreSQL): wait for it, then look.
+    with held(settings.db_url, "assignment", settings.course_id, assignment):
+        writer.rollback()
+        gb = writer.gb
+        try:
+            gb.find_assignment(assignment)
+            if gb.find_assignment(assignment).notebooks:
+                return
+        except MissingEntry:
+            pass
+        source_notebook(settings.root, assignment)  # a clear error if source/ has no notebook
+        writer.rollback()
+        with tempfile.TemporaryDirectory(prefix="course-grade-assign-") as tmp:
+            course = copy_sources(settings.root, [assignment], Path(tmp))
+            generate_assignments([assignment], course, settings.root, db_url=settings.db_url)
+        writer.rollback()  # see what nbgrader wrote
 
 
 def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler: str | None = None,
@@ -157,7 +162,9 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                  for assignment, recorder, learners, previous in plans for student in learners)
     in_flight: dict[tuple, tuple] = {}
     outcomes: list[Outcome] = []
-    limit = 3 * max(1, len(getattr(pool, "workers", [])) or 4)
+    # Until the first result is recorded, two jobs in flight (a cold pool has one worker
+    # booted): preparing more would only delay recording the first notebook.
+    limit, full = 2, 3 * max(1, len(getattr(pool, "workers", [])) or 4)
     bar = _progress([(assignment, len(learners)) for assignment, _, learners, _ in plans], progress, out)
     first = True
     try:
@@ -197,8 +204,9 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                 recorder, prepared, started = in_flight.pop(key)
                 outcomes.append(recorder.record(prepared, result, started))
                 if first:
-                    first = False
-                    log.info("first submission recorded at %.3f (epoch)", time.time())
+                    first, limit = False, full
+                    log.info("first submission recorded at %.3f (epoch), this process's CPU %.2f s", time.time(),
+                             time.process_time())
                 bar.advance(key[0])
     finally:
         bar.close()

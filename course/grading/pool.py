@@ -27,6 +27,7 @@ from . import logs, sandbox
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 120.0
+SECOND_WORKER_WAIT = 5.0  # at most, for the first worker's first answer (a slow first notebook)
 
 
 class WorkerUnavailable(RuntimeError):
@@ -118,6 +119,8 @@ class WorkerProcess:
         env = worker_env(self.use_bwrap, self.log_level)
         if fonts:
             env["COURSE_GRADE_FONT_CACHE"] = fonts
+        else:
+            build_font_cache()  # for the next start
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                      env=env, start_new_session=True, close_fds=True)
         self._buffer = b""
@@ -131,8 +134,6 @@ class WorkerProcess:
         log.debug("worker %d started in %.2f s (pid %d, bubblewrap: %s, own user id for learner code: %s)",
                   self.index, time.perf_counter() - started, self.proc.pid, self.info.get("bwrap"),
                   self.info.get("uid_drop"))
-        if not self.info.get("font_cache_used"):
-            build_font_cache()  # for the next start
 
     def relay_log(self) -> None:
         """Pass on the complete lines the worker wrote on its stderr since the last call.
@@ -185,7 +186,10 @@ class WorkerProcess:
             return {"id": job["id"], "worker_lost": f"the grading worker {why} while grading this submission; "
                                                     "run `course grade` again to retry it."}
         self.relay_log()
-        return json.loads(line)
+        result = json.loads(line)
+        if result.pop("font_cache_used", True) is False:  # said once, after the worker's late stage
+            build_font_cache()  # for the next start
+        return result
 
     def stop(self) -> None:
         if self.proc is None:
@@ -210,14 +214,16 @@ class LocalPool:
         self.jobs: queue.Queue = queue.Queue()
         self.results: queue.Queue = queue.Queue()
         self.threads: list[threading.Thread] = []
+        self.closing = False
+        self.first_answered = threading.Event()
 
     def start(self) -> dict:
         """Boot the workers in the background (they import pandas, matplotlib, IPython
         while the gradebook side prepares the first jobs); return at once."""
         self.boot_errors: list[Exception] = []
-        # The first worker boots alone (the others once it is ready): on two cores, beside the
-        # trainer's side importing nbgrader, the first notebook is graded about half a second sooner.
-        self.first_ready = threading.Event()
+        # The first worker boots alone, the others once it has answered its first job (or after
+        # SECOND_WORKER_WAIT): on two cores, beside the trainer's side importing nbgrader, the
+        # first notebook is graded sooner.
         compile_course_package()
         for worker in self.workers:
             t = threading.Thread(target=self._serve, args=(worker,), daemon=True)
@@ -226,17 +232,19 @@ class LocalPool:
         return {"bwrap": self.workers[0].use_bwrap}
 
     def _serve(self, worker: WorkerProcess) -> None:
-        if worker is not self.workers[0]:
-            self.first_ready.wait(READY_TIMEOUT)
+        first = worker is self.workers[0]
+        if not first:
+            self.first_answered.wait(SECOND_WORKER_WAIT)
+            if self.closing:
+                return
         try:
             worker.start()
         except WorkerUnavailable as exc:
             self.boot_errors.append(exc)
             self.results.put((None, None))  # wakes next_result, which reports it if no worker is left
+            if first:
+                self.first_answered.set()
             return
-        finally:
-            if worker is self.workers[0]:
-                self.first_ready.set()
         while True:
             item = self.jobs.get()
             if item is None:
@@ -247,6 +255,8 @@ class LocalPool:
             except Exception as exc:
                 result = {"id": job["id"], "worker_lost": f"{type(exc).__name__}: {exc}"}
             self.results.put((key, result))
+            if first:
+                self.first_answered.set()
 
     def submit(self, key, job: dict) -> None:
         self.jobs.put((key, job))
@@ -260,6 +270,8 @@ class LocalPool:
                 raise self.boot_errors[0]
 
     def close(self) -> None:
+        self.closing = True
+        self.first_answered.set()
         for _ in self.threads:
             self.jobs.put(None)
         for t in self.threads:

@@ -29,6 +29,7 @@ from nbgrader.preprocessors import IgnorePattern, LimitOutput
 from .. import cells as cell_kinds
 from ..config import Settings
 from ..coursedir import tool_env
+from ..gradebook_server import held, lock_for_transaction
 from ..nbgrader_adapter import (SharedAssignLatePenalties, SharedSaveAutoGrades, defer_commits, named_rows,
                                 restore_commits, session)
 from .logs import printable
@@ -51,7 +52,8 @@ class GradebookWriter:
         os.environ["PATH"] = tool_env()["PATH"]
         # nbgrader's add_submission builds rows while autoflush is on; SQLAlchemy warns, harmlessly.
         warnings.filterwarnings("ignore", category=SAWarning)
-        self.gb = Gradebook(settings.db_url, settings.course_id)
+        with held(settings.db_url, "schema"):  # another run may be creating the same tables
+            self.gb = Gradebook(settings.db_url, settings.course_id)
         self._real = defer_commits(self.gb)
 
     def commit(self):
@@ -204,6 +206,8 @@ class Recorder:
             self._log(outcome)
             return outcome
         try:
+            # Another run may be recording this learner: wait for its commit, then update its rows.
+            lock_for_transaction(session(gb), "student", self.settings.course_id, prepared.student)
             gb.update_or_create_student(prepared.student)
             if prepared.timestamp:
                 gb.update_or_create_submission(prepared.assignment, prepared.student, timestamp=prepared.timestamp)

@@ -2,8 +2,9 @@
 
 A worker imports IPython, pandas, matplotlib and ipywidgets, and the trainer's side imports
 nbgrader: about two seconds of CPU before the first notebook, whatever the cohort's size.
-The first `course grade` of a course starts this service in the background
-(`python -m course.grading.service ROOT`) and is served by it; the next ones find it warm.
+The first `course grade` of a course starts this service in the background (a fork of the
+command in a session of its own, or `python -m course.grading.service ROOT` when the
+command runs threads) and is served by it; the next ones find it warm.
 
 - Who may use it: only the user who started it. Its Unix socket is in a folder of that user
   with mode 0700 (`service_dir`: $COURSE_GRADE_SERVICE_DIR, else $XDG_RUNTIME_DIR/course-grade,
@@ -174,16 +175,24 @@ def _start(root: Path, where: dict, workers: int, use_bwrap: bool, print_err) ->
     import course
 
     read_fd, write_fd = os.pipe()
-    env = dict(os.environ, PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))
-    env.pop(ENV_SWITCH, None)
-    argv = [sys.executable, "-m", "course.grading.service", str(Path(root).resolve()), "--workers", str(workers),
-            "--ready-fd", str(write_fd)]
-    if not use_bwrap:
-        argv.append("--no-sandbox")
-    with open(os.open(where["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as logfile:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=logfile, stderr=logfile, env=env,
-                                cwd=str(root), start_new_session=True, pass_fds=(write_fd,), close_fds=True)
-    os.close(write_fd)
+    root = Path(root).resolve()
+    log_fd = os.open(where["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        if threading.active_count() == 1:
+            pid, stop = _fork_service(root, workers, use_bwrap, read_fd, write_fd, log_fd), None
+        else:  # a fork would copy the other threads' locks half-held: a new interpreter
+            env = dict(os.environ, PYTHONPATH=str(Path(course.__file__).resolve().parent.parent))
+            env.pop(ENV_SWITCH, None)
+            argv = [sys.executable, "-m", "course.grading.service", str(root), "--workers", str(workers),
+                    "--ready-fd", str(write_fd)]
+            if not use_bwrap:
+                argv.append("--no-sandbox")
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log_fd, stderr=log_fd, env=env,
+                                    cwd=str(root), start_new_session=True, pass_fds=(write_fd,), close_fds=True)
+            pid, stop = proc.pid, proc.kill
+    finally:
+        os.close(log_fd)
+        os.close(write_fd)
     try:
         import select
 
@@ -192,10 +201,48 @@ def _start(root: Path, where: dict, workers: int, use_bwrap: bool, print_err) ->
     finally:
         os.close(read_fd)
     if not said.startswith(b"ready"):
-        if proc.poll() is None:
-            proc.kill()
+        if stop is not None:
+            stop()
         raise ServiceUnavailable(f"the grading service did not start (see {where['log']})")
-    log.debug("grading service started (pid %d)", proc.pid)
+    log.debug("grading service started%s", f" (pid {pid})" if pid > 0 else "")
+
+
+def _fork_service(root: Path, workers: int, use_bwrap: bool, read_fd: int, write_fd: int, log_fd: int) -> int:
+    """Start the service as a fork of this command, which has already imported what the
+    service starts with (Python, the course package, the configuration's traitlets): about
+    0.1 s sooner than a new interpreter, before the first notebook of a cold `course grade`.
+    Forked twice, in a session of its own (as `start_new_session`): the service is never
+    this command's child. Its stdin is /dev/null, its output the service's log, and it keeps
+    no other file of the command (the start lock among them)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = os.fork()
+    if child:
+        os.waitpid(child, 0)  # the first fork exits at once
+        return -1  # the service's pid is in its log
+    code = 1
+    try:
+        os.setsid()
+        if os.fork():
+            os._exit(0)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(log_fd, 1)
+        os.dup2(log_fd, 2)
+        os.closerange(3, write_fd)
+        os.closerange(write_fd + 1, max(write_fd + 1, os.sysconf("SC_OPEN_MAX")))
+        os.chdir(root)
+        os.environ.pop(ENV_SWITCH, None)
+        sys.argv = ["course.grading.service", str(root), "--workers", str(workers)]
+        code = run_service(root, workers, use_bwrap, write_fd)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 
 def _frames(sock: socket.socket):
@@ -365,6 +412,7 @@ class Service:
         self.broken = False  # its workers cannot start: it stops after answering
         self.idle = 600.0
         self.pool = None
+        self.warmed = ""
         self.listener: socket.socket | None = None
 
     def listen(self) -> None:
@@ -387,6 +435,7 @@ class Service:
         from . import logs
         from .pool import LocalPool
 
+        started = time.perf_counter()
         logs.setup(False, None)  # the workers log what the command's log file would get
         self.pool = LocalPool(self.workers, use_bwrap=self.use_bwrap)
         self.pool.start()
@@ -397,6 +446,8 @@ class Service:
             self.idle = 60 * load(self.root).course.grading_service_idle_minutes
         except Exception:
             self.idle = 600.0
+        self.warmed = (f"service warm in {time.perf_counter() - started:.2f} s "
+                       f"(its CPU since it started: {time.process_time():.2f} s)")
 
     def release_socket(self) -> None:
         """Remove the socket if it is still this service's (a new service may own the path)."""
@@ -474,6 +525,9 @@ class Service:
 
         self.generation += 1
         session = _Session(self.pool, self.generation)
+        served = f"{SERVED} (pid {os.getpid()}, up since {self.started})"
+        if self.generation == 1:
+            served += f"; {self.warmed}"
         saved = sys.stdout, sys.stderr, os.environ.get("COLUMNS")
         sys.stdout = _Stream(conn, "out", request.get("stdout_tty", False))
         sys.stderr = _Stream(conn, "err", request.get("stderr_tty", False))
@@ -481,7 +535,7 @@ class Service:
             os.environ["COLUMNS"] = str(request["columns"])
         try:
             return run_grade(self.root, request["options"], pool=session, should_stop=conn.gone.is_set,
-                             served=f"{SERVED} (pid {os.getpid()}, up since {self.started})")
+                             served=served)
         except KeyboardInterrupt:
             session.forget_queued()
             return 130
@@ -513,6 +567,40 @@ class Service:
             self.pool.close()
 
 
+# Packages whose __init__ costs the service CPU before its first notebook for nothing it uses:
+# nbgrader's imports its four Jupyter server extensions (jupyter_server, tornado, the exchange,
+# every nbgrader app; about 0.15 s), setuptools' imports pkg_resources and its vendored
+# pyparsing (about 0.2 s) where nbgrader.utils only wants setuptools.archive_util.
+SKIPPED_PACKAGE_INITS = ("nbgrader", "setuptools")
+
+
+def skip_package_inits(names=SKIPPED_PACKAGE_INITS) -> list[str]:
+    """Register each package without running its __init__: its submodules (nbgrader.api,
+    nbgrader.preprocessors, setuptools.archive_util...) import as usual when grading needs
+    them. Only in the service's own process, which runs nothing but `course grade` (no Jupyter
+    server, no packaging): nothing there reads what those __init__ files define, but
+    nbgrader's `__version__`, which is set. The packages skipped."""
+    import importlib
+    import importlib.util
+
+    skipped = []
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue  # not installed, or not a package: imported as usual
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        skipped.append(name)
+    if "nbgrader" in skipped:
+        try:
+            sys.modules["nbgrader"].__version__ = importlib.import_module("nbgrader._version").__version__
+        except Exception:
+            del sys.modules["nbgrader"]  # an unexpected layout: imported whole
+            skipped.remove("nbgrader")
+    return skipped
+
+
 def _uid_or_none(sock):
     try:
         return peer_uid(sock)
@@ -527,14 +615,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sandbox", action="store_true")
     parser.add_argument("--ready-fd", type=int)
     args = parser.parse_args(argv)
+    return run_service(args.root, args.workers, not args.no_sandbox, args.ready_fd)
+
+
+def run_service(root: Path, workers: int, use_bwrap: bool, ready_fd: int | None) -> int:
+    """Listen, say "ready" on `ready_fd`, warm up, serve until idle or stopped."""
     from ..cli import skip_unused_imports
 
     skip_unused_imports()
-    service = Service(args.root, args.workers, not args.no_sandbox)
+    skip_package_inits()
+    service = Service(root, workers, use_bwrap)
     service.listen()
-    if args.ready_fd is not None:
-        os.write(args.ready_fd, b"ready\n")
-        os.close(args.ready_fd)
+    if ready_fd is not None:
+        os.write(ready_fd, b"ready\n")
+        os.close(ready_fd)
     try:
         service.warm()
         service.serve()

@@ -138,12 +138,10 @@ def make_shell() -> GradingShell:
     config.InteractiveShell.colors = "nocolor"
     shell = GradingShell.instance(config=config, displayhook_class=KernelDisplayHook,
                                   display_pub_class=KernelDisplayPublisher)
-    # A kernel's default: figures are shown inline at the end of the cell.
+    # A kernel's default: figures are shown inline at the end of the cell. matplotlib_inline
+    # sets the shell up when pyplot loads it, as in ipykernel; the worker's late stage
+    # (warmup.warm_late) loads it ahead of the notebooks.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    try:
-        shell.enable_matplotlib("inline")
-    except Exception:  # matplotlib missing: plots simply do not render
-        pass
     return shell
 
 

@@ -3,6 +3,10 @@
 Every learner, base and test process is a fork of the worker, so whatever the worker has
 imported, parsed or warmed up here costs nothing per notebook. The worker then freezes its
 objects (`gc.freeze`) so that forked children leave the shared pages alone.
+
+In two stages, so that a cold `course grade` reaches its first notebook sooner: the worker
+says it is ready after `warm_early` (what nearly every notebook needs), answers its first
+job, and only then runs `warm_late` (matplotlib, ipywidgets, the simulator).
 """
 
 from __future__ import annotations
@@ -11,14 +15,20 @@ import os
 import shutil
 
 
-def warm_shell(shell, run_cell) -> None:
-    """Import what notebooks import and run what their first cell would otherwise load (the
-    traceback formatter, resource readers, the display formatters), then reset the shell."""
-    import matplotlib.pyplot  # noqa: F401
+# What only some notebooks use, and what pulls matplotlib or ipywidgets in (about 0.4 s of
+# CPU): imported in the late stage, after the worker's first job.
+LATE_MODULES = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator", "PIL.Image", "PIL.ImageOps",
+                "PIL.TiffImagePlugin")
+
+
+def warm_early(shell, run_cell) -> None:
+    """Stage 1, before the worker says it is ready: what nearly every notebook needs (numpy,
+    pandas, course.learner but its simulator, the data sets) and what its first cell would
+    otherwise load (the traceback formatter, the display formatters); then reset the shell."""
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
-    warm_imports()
+    warm_imports(late=False)
     import importlib.readers  # noqa: F401
     run_cell(shell, "1 / 0", 1 << 16)
     run_cell(shell, "import pandas as pd\npd.DataFrame({'a': [1]})", 1 << 16)
@@ -26,24 +36,41 @@ def warm_shell(shell, run_cell) -> None:
     shell.execution_count = 1
 
 
-def warm_imports() -> None:
-    """Import what notebooks import, once, so that no learner process pays for it: every
-    module of course.learner (the one subpackage notebooks import: course code, never
-    learner code) and the widget library."""
+def warm_late(shell) -> None:
+    """Stage 2, once the first job is answered: matplotlib with the inline backend (as a
+    kernel's `%matplotlib inline`), the widget library, the simulator. A notebook graded
+    before this stage imports them in its own process: the same outputs, only slower
+    (matplotlib_inline sets the shell up itself when pyplot loads it)."""
+    try:
+        shell.enable_matplotlib("inline")
+    except Exception:  # matplotlib missing: plots simply do not render
+        pass
+    warm_imports(late=True)
+
+
+def warm_imports(late: bool) -> None:
+    """Import what notebooks import, once, so that no learner process pays for it: the
+    modules of course.learner (the one subpackage notebooks import: course code, never
+    learner code) and the widget library; the early stage leaves LATE_MODULES out."""
     import importlib
     import pkgutil
 
     import course.learner
 
     # Also what the notebooks import lazily (found by comparing sys.modules after running each).
-    lazy = ["ipywidgets", "PIL.Image", "PIL.ImageOps", "PIL.TiffImagePlugin", "pandas.core.methods.to_dict"]
-    names = lazy + [m.name for m in pkgutil.walk_packages(course.learner.__path__, "course.learner.")
-                    if not m.name.startswith("course.learner.data.make_")]  # the data sets' makers
+    names = ["pandas.core.methods.to_dict"]
+    names += [m.name for m in pkgutil.walk_packages(course.learner.__path__, "course.learner.")
+              if not m.name.startswith("course.learner.data.make_")]  # the data sets' makers
+    names = [name for name in names if name not in LATE_MODULES]
+    if late:
+        names = list(LATE_MODULES) + names  # the rest is already there: no cost
     for name in names:
         try:
             importlib.import_module(name)
         except Exception:
             pass  # a module that does not import on this machine is not needed to start
+    if late:
+        return
     # Every data set parsed once here: learner, base and test processes then copy it.
     try:
         from course.learner.data import available, load
@@ -71,7 +98,8 @@ def copy_font_cache() -> None:
 
 
 def font_cache_used() -> bool:
-    """Did matplotlib find its font list in the copy (rather than scan the fonts)?"""
+    """Did matplotlib find its font list in the copy (rather than scan the fonts)? Imports
+    matplotlib's font manager: asked in the late stage only."""
     try:
         from matplotlib import font_manager
 

@@ -43,7 +43,7 @@ class Worker:
         self.protocol_out = os.dup(1)
         os.dup2(2, 1)  # stray prints of the worker never corrupt the protocol
         self.shell = make_shell()
-        warmup.warm_shell(self.shell, run_cell)
+        warmup.warm_early(self.shell, run_cell)
         sandbox.set_subreaper()
         # As root, learner code runs under a user id of its own (inside bwrap the folders it
         # needs are world-readable; outside, only if they already are).
@@ -55,12 +55,28 @@ class Worker:
         self.base_mb = warmup.address_space_mb()
         self.base: testproc.Base | None = None
         self.course_files: dict[str, str] = {}
+        self.warm = False  # the late stage (warmup.warm_late) is still to come
+        self.news: dict = {}  # said with the next answer
         gc.collect()
         gc.freeze()  # forked children then leave the shared pages alone
 
+    def finish_warmup(self) -> None:
+        """The late stage: after the first answer, before the next job is read."""
+        started = time.perf_counter()
+        warmup.warm_late(self.shell)
+        if self.base is not None:  # forked before the late stage: the next tests get a warmer one
+            self.base.stop()
+            self.base = None
+        self.base_mb = warmup.address_space_mb()
+        self.warm = True
+        self.news["font_cache_used"] = font_cache_used()
+        gc.collect()
+        gc.freeze()
+        log.debug("worker slot %d: late warm-up in %.2f s (CPU since the worker started: %.2f s)", self.index,
+                  time.perf_counter() - started, time.process_time())
+
     def serve(self) -> None:
         send(self.protocol_out, {"ready": True, "uid_drop": self.learner_uid is not None,
-                                 "font_cache_used": font_cache_used(),
                                  "bwrap": os.environ.get("COURSE_GRADE_SANDBOX") == "bwrap"})
         for line in sys.stdin.buffer:
             job = json.loads(line)
@@ -76,7 +92,11 @@ class Worker:
                 result = {"id": job.get("id"), "internal_error": f"{type(exc).__name__}: {exc}",
                           "detail": traceback.format_exc()[-faults.MAX_DETAIL:]}
             log.debug("job %s: answered in %.3f s", job.get("id"), time.perf_counter() - started)
+            result.update(self.news)
+            self.news = {}
             send(self.protocol_out, result)
+            if not self.warm:
+                self.finish_warmup()
 
     # -- one submission -------------------------------------------------------------
     def grade(self, job: dict) -> dict:
@@ -150,8 +170,8 @@ def main() -> None:
     logs.worker_logging()
     copy_font_cache()
     worker = Worker(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
-    log.debug("worker slot %d warm in %.2f s (pid %d, learner user id %s, %s)", worker.index,
-              time.perf_counter() - started, os.getpid(), worker.learner_uid,
+    log.debug("worker slot %d ready in %.2f s, CPU %.2f s (pid %d, learner user id %s, %s)", worker.index,
+              time.perf_counter() - started, time.process_time(), os.getpid(), worker.learner_uid,
               "inside bwrap" if os.environ.get("COURSE_GRADE_SANDBOX") == "bwrap" else "no bwrap")
     worker.serve()
 

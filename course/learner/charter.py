@@ -202,21 +202,36 @@ class Note:
 
 
 def show(charter, folder: str | Path | None = None):
-    """Save the charter as my_charter.md and my_charter.html (in a new temporary folder
-    unless `folder` is given) and return it as Markdown to show; if it is not complete,
-    a plain sentence saying so."""
+    """Save the charter as my_charter.html (a page to print) and my_charter.md next to the
+    notebook, and return it as Markdown to show, with a sentence saying where it is and how
+    to print it; if it is not complete, a plain sentence saying so.
+
+    "Next to the notebook" is the kernel's working folder, which in JupyterLab is the
+    notebook's folder (`folder` overrides it). Nothing is saved while the notebook is
+    graded (nbgrader or `course grade` set NBGRADER_EXECUTION): a grader's copy is not
+    the learner's."""
     if type(charter) is not dict or charter_problems(charter):
         return Note("Your charter is not complete yet: finish `my_charter` (the check under it says what is "
                     "missing), then run this cell again.")
-    import tempfile
-
     from IPython.display import Markdown
 
-    folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="my-charter-"))
-    markdown = export(charter, folder, "md")
-    export(charter, folder, "html")
-    return Markdown(f"*Saved in {folder}: my_charter.md and my_charter.html.*\n\n"
-                    + markdown.read_text(encoding="utf-8"))
+    from .charts import while_grading
+
+    body = to_markdown(charter)
+    if while_grading():
+        return Markdown("*Not saved while the notebook is graded: run this cell in your own notebook to save "
+                        "your charter.*\n\n" + body)
+    where = "next to this notebook" if folder is None else f"in {folder}"
+    folder = Path.cwd() if folder is None else Path(folder)
+    try:
+        for fmt in ("html", "md"):
+            export(charter, folder, fmt)
+    except OSError as error:
+        return Markdown(f"*Your charter could not be saved {where} ({error.strerror or error}). Copy it from "
+                        "below into a document of your own.*\n\n" + body)
+    return Markdown(f"*Saved {where} as **my_charter.html** (to print) and **my_charter.md**. To print it: open "
+                    "my_charter.html from the file browser on the left (right-click it, then Open in New "
+                    "Browser Tab) and print it from your browser.*\n\n" + body)
 
 
 def to_markdown(charter: dict, title: str = "My social media charter") -> str:

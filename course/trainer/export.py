@@ -1,4 +1,5 @@
-"""`course export`: every learner's points, exercise by exercise, as CSV or JSON.
+"""`course export`: every learner's points, exercise by exercise, as CSV or JSON (or as
+xAPI statements, course/trainer/xapi.py).
 
 nbgrader's CSV export has totals only and does not quote fields (a name with a comma
 breaks the row). Here the CSV is written by the csv module (RFC 4180 quoting), one row
@@ -15,13 +16,15 @@ import sys
 from pathlib import Path
 
 from ..coursedir import find_root
+from .knowledge import cohort_knowledge, scores
 from .pages import number
 from .results import Cohort, load_cohort, pass_rule
 from .secret import course_secret, pseudonym
 
 # language: the edition the learner handed in ("en" or "fr"; blank if none): a module's two
 # editions are one module, with the same exercise columns.
-MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed", "language")
+MODULE_FIELDS = ("auto_score", "auto_max", "manual_score", "status", "late", "passed", "language",
+                 "knowledge_before", "knowledge_after")
 
 
 def _yes_no(flag: bool) -> str:
@@ -32,6 +35,8 @@ def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
     """One dict per learner: identity, then each module's exercises, totals and pass flag.
     With `pseudonymize`, the id is replaced by a keyed pseudonym and names are left out."""
     key = course_secret(cohort.settings.root) if pseudonymize else None
+    # The ungraded knowledge checks: {"right": r, "asked": n} per phase, None if not answered.
+    knowledge = scores(cohort_knowledge(cohort))
     records = []
     for learner in cohort.learners:
         if key is not None:
@@ -53,6 +58,8 @@ def learner_records(cohort: Cohort, pseudonymize: bool = False) -> list[dict]:
                 "late": bool(sub and sub.seconds_late > 0),
                 "passed": result.passed,
                 "language": sub.language if sub else None,
+                **{f"knowledge_{phase}": knowledge.get((learner.id, module.name), {}).get(phase)
+                   for phase in ("before", "after")},
             }
         record["modules"] = modules
         record["modules_passed"] = sum(m["passed"] for m in modules.values())
@@ -79,6 +86,8 @@ def _cell(value) -> str:
         return _yes_no(value)
     if isinstance(value, float):
         return number(value, 2)
+    if isinstance(value, dict):  # a knowledge check: "2 of 3" (a spreadsheet would read 2/3 as a date)
+        return f"{value['right']} of {value['asked']}"
     return str(value)
 
 
@@ -110,8 +119,22 @@ def to_json(cohort: Cohort, pseudonymize: bool = False) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
+def to_xapi(cohort: Cohort, pseudonymize: bool = False) -> str:
+    """The xAPI statements (course/trainer/xapi.py) as one JSON array, as an LRS takes them;
+    what was left out is said on standard error."""
+    from .xapi import cohort_knowledge, cohort_statements
+
+    statements, left_out = cohort_statements(cohort, pseudonymize, cohort_knowledge(cohort))
+    for reason, count in left_out.items():
+        print(f"left out: {count} {reason}", file=sys.stderr)
+    return json.dumps(statements, indent=1, ensure_ascii=False) + "\n"
+
+
+FORMATS = {"csv": to_csv, "json": to_json, "xapi": to_xapi}
+
+
 def write_export(cohort: Cohort, path: Path, fmt: str = "csv", pseudonymize: bool = False) -> Path:
-    text = to_csv(cohort, pseudonymize) if fmt == "csv" else to_json(cohort, pseudonymize)
+    text = FORMATS[fmt](cohort, pseudonymize)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
@@ -124,23 +147,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         path = write_export(cohort, Path(args.output), args.format, args.pseudonymize)
         print(f"Wrote {len(cohort.learners)} learner(s) to {path}", file=sys.stderr)
     else:
-        text = to_csv(cohort, args.pseudonymize) if args.format == "csv" else to_json(cohort, args.pseudonymize)
-        sys.stdout.write(text)
+        sys.stdout.write(FORMATS[args.format](cohort, args.pseudonymize))
     return 0
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "export", help="export every learner's points per exercise (CSV or JSON)",
+        "export", help="export every learner's points per exercise (CSV, JSON or xAPI)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export the gradebook: one row per learner, one column per exercise "
                     "(<assignment>/<grade_id>), then per module: auto_score, auto_max, manual_score, "
-                    "status, late, passed and language (the edition handed in: en or fr; a module's two "
-                    "editions are one module); then modules_passed and passed_all.\n\n"
+                    "status, late, passed, language (the edition handed in: en or fr; a module's two "
+                    "editions are one module), knowledge_before and knowledge_after; then modules_passed and "
+                    "passed_all.\n\n"
+                    "knowledge_before and knowledge_after: right answers to the module's ungraded knowledge "
+                    "check, at its start and at its end, as \"2 of 3\" in the CSV and {\"right\": 2, "
+                    "\"asked\": 3} in the JSON; blank (null) when none of its questions was answered.\n\n"
                     f"Pass rule: {pass_rule()}. A manually graded cell is blank until a trainer "
                     "grades it (in nbgrader's formgrader); its points appear in manual_score.\n\n"
-                    "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.")
-    p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+                    "The CSV is quoted as RFC 4180 says, so a name with a comma stays in one field.\n\n"
+                    "--format xapi writes xAPI 1.0.3 statements instead, as one JSON array, for a learning "
+                    "record store (`course send` posts them; docs/xapi.md says what they hold).")
+    p.add_argument("--format", choices=tuple(FORMATS), default="csv", help="default: csv")
     p.add_argument("--pseudonymize", action="store_true",
                    help="replace each learner id by a stable pseudonym (HMAC-SHA256 of the id, keyed with "
                         "the course secret in .course-secret, created on first use) and leave names out")

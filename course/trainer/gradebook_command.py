@@ -49,6 +49,10 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
             print(f"{p}  ({datetime.fromtimestamp(p.stat().st_mtime):%Y-%m-%d %H:%M}, {p.stat().st_size} bytes)")
         if not found:
             print(f"No backup yet in {path.parent / BACKUP_DIR}/.")
+    else:
+        print(f"The gradebook {shown_url(db_url)} is on a database server: `course grade` makes no file "
+              "backups of it; the server's own backups protect it (for PostgreSQL: pg_dump, see "
+              "docs/gradebook-postgres.md).")
     if args.list_backups:
         return 0
     if not check_readable(db_url):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import notebooks
 from ..config import gradebook_url
-from ..coursedir import (FRENCH, CourseError, assignments, copy_sources, edition_name, generate_assignments,
-                         module_of, run_nbgrader, source_notebook)
+from ..coursedir import (FRENCH, NOT_MODULE_FILES, CourseError, assignments, copy_sources, edition_name,
+                         generate_assignments, module_of, run_nbgrader, source_notebook)
 
 
 def validate_sources(root: Path, names: list[str]) -> list[str]:
@@ -48,7 +48,7 @@ def differences(a: Path, b: Path) -> list[str]:
         for sub, subcmp in cmp.subdirs.items():
             walk(subcmp, f"{prefix}{sub}/")
 
-    walk(filecmp.dircmp(a, b, ignore=[".ipynb_checkpoints", "__pycache__"]), "")
+    walk(filecmp.dircmp(a, b, ignore=list(NOT_MODULE_FILES)), "")
     return sorted(out)
 
 

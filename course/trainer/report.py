@@ -4,7 +4,9 @@ The first screen names the exercise the cohort got wrong most often, with its mo
 common wrong answer: that is the idea to explain again. Below: completion and pass
 rates, the score distribution per module, the success rate of every exercise (hardest
 first), the most common wrong answers on choice exercises, and hand-in times against
-each module's deadline. Every number is also written to report.json.
+each module's deadline; what learners knew before and after each module (the ungraded
+knowledge checks: knowledge, not behaviour); and, anonymously, which rules the cohort kept
+in its charters. Every number is also written to report.json.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from matplotlib.ticker import MaxNLocator
 from ..config import LANGUAGES
 from ..coursedir import SOURCE_LANGUAGE, find_root
 from ..templates import render
+from .charter_choices import MIN_CHARTERS, chosen_rules
+from .intervals import RESAMPLES, paired_change, wilson
+from .knowledge import KnowledgeAnswer, cohort_knowledge
 from .pages import write
 from .results import Cohort, load_cohort, pass_rule
 
@@ -37,8 +42,52 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def cohort_statistics(cohort: Cohort) -> dict:
-    """Every number the report shows, as plain JSON-ready values."""
+def _share(right: int, n: int) -> dict:
+    interval = wilson(right, n)
+    return {"right": right, "share": _rate(right, n), "low": interval[0] if interval else None,
+            "high": interval[1] if interval else None}
+
+
+def knowledge_statistics(cohort: Cohort, answers: list[KnowledgeAnswer]) -> list[dict]:
+    """Per module with a knowledge check: the share of right answers before and after, over
+    the questions each learner answered both times (paired), with 95 % Wilson intervals,
+    and the change with a 95 % bootstrap interval over learners (see intervals.py)."""
+    by_item: dict[tuple[str, str, int], dict[str, bool | None]] = {}
+    questions: dict[str, set[int]] = {}
+    for a in answers:
+        by_item.setdefault((a.assignment, a.learner_id, a.number), {})[a.phase] = a.right
+        questions.setdefault(a.assignment, set()).add(a.number)
+    modules = []
+    for module in cohort.modules:
+        if module.name not in questions:
+            continue
+        per_learner: dict[str, list[int]] = {}
+        for (assignment, learner_id, _), phases in by_item.items():
+            before, after = phases.get("before"), phases.get("after")
+            if assignment != module.name or before is None or after is None:
+                continue
+            row = per_learner.setdefault(learner_id, [0, 0, 0])
+            row[0] += before
+            row[1] += after
+            row[2] += 1
+        n = sum(r[2] for r in per_learner.values())
+        right_before = sum(r[0] for r in per_learner.values())
+        right_after = sum(r[1] for r in per_learner.values())
+        change = paired_change([tuple(r) for r in per_learner.values()])
+        modules.append({
+            "assignment": module.name, "title": module.title, "questions": len(questions[module.name]),
+            "learners": len(per_learner), "answers": n,
+            "before": _share(right_before, n), "after": _share(right_after, n),
+            "change": {"share": _rate(right_after - right_before, n),
+                       "low": change[0] if change else None, "high": change[1] if change else None},
+        })
+    return modules
+
+
+def cohort_statistics(cohort: Cohort, knowledge: list[KnowledgeAnswer] | None = None,
+                      charters: dict | None = None) -> dict:
+    """Every number the report shows, as plain JSON-ready values. `knowledge` and `charters`
+    default to what the learners' graded notebooks hold."""
     roster = len(cohort.learners)
     modules, exercises = [], []
     for module in cohort.modules:
@@ -83,8 +132,11 @@ def cohort_statistics(cohort: Cohort) -> dict:
     exercises.sort(key=lambda e: (e["success_rate"] is None, e["success_rate"] or 0.0,
                                   (e["mean_score"] or 0.0) / e["max_score"], order[e["assignment"]], e["number"]))
     hardest = next((e for e in exercises if e["success_rate"] is not None), None)
+    knowledge = cohort_knowledge(cohort) if knowledge is None else knowledge
     return {"course_id": cohort.settings.course_id, "learners": roster, "pass_rule": cohort.pass_rule,
-            "pass_mark": cohort.pass_mark, "modules": modules, "exercises": exercises, "hardest": hardest}
+            "pass_mark": cohort.pass_mark, "modules": modules, "exercises": exercises, "hardest": hardest,
+            "knowledge": knowledge_statistics(cohort, knowledge),
+            "charter_rules": chosen_rules(cohort) if charters is None else charters}
 
 
 # The report in French (`course report --language fr`): fr/report.html, and every text of the
@@ -240,12 +292,39 @@ def plot_timing(stats: dict, path: Path) -> str:
     return _save(fig, path)
 
 
+def plot_knowledge(stats: dict, path: Path) -> str:
+    """The share right before and after, per module, with 95 % Wilson intervals."""
+    mods = [m for m in stats["knowledge"] if m["answers"]]
+    fig = Figure(figsize=(max(6.5, 1.3 * len(mods) + 2), 3.6))
+    ax = fig.add_subplot()
+    if not mods:
+        _no_data(ax, "no knowledge check answered before and after")
+        return _save(fig, path)
+    width = 0.38
+    xs = range(len(mods))
+    for k, (phase, label, color) in enumerate([("before", "before the module", GREY),
+                                               ("after", "after the module", "#3b6fb6")]):
+        shares = [100 * m[phase]["share"] for m in mods]
+        errors = [[s - 100 * m[phase]["low"] for s, m in zip(shares, mods)],
+                  [100 * m[phase]["high"] - s for s, m in zip(shares, mods)]]
+        ax.bar([x + (k - 0.5) * width for x in xs], shares, width, yerr=errors, capsize=3,
+               label=label, color=color, error_kw={"elinewidth": 1})
+    ax.set_xticks(list(xs), [f"{m['assignment'][:2]}\nn={m['learners']}" for m in mods])
+    ax.set_ylim(0, 118)
+    ax.set_yticks(range(0, 101, 20))
+    ax.set_ylabel("right answers (%)")
+    ax.set_xlabel("module (n: learners who answered before and after)")
+    ax.legend(fontsize=8, ncols=2, loc="upper center")
+    ax.set_title("Knowledge checks: right answers before and after each module")
+    return _save(fig, path)
+
+
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
     if stats.get("language") == "fr":
         return render("fr/report.html", title=f"Bilan de la promotion · {stats['course_id']}", stats=stats,
                       images=images, generated=generated, pass_fraction=stats["pass_mark"], lang="fr")
     return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
-                  generated=generated, pass_fraction=stats["pass_mark"])
+                  generated=generated, pass_fraction=stats["pass_mark"], resamples=RESAMPLES)
 
 
 def write_report(cohort: Cohort, out_dir: Path, language: str | None = None) -> Path:
@@ -266,6 +345,7 @@ def _write_report(cohort: Cohort, out_dir: Path, language: str) -> Path:
         "scores": plot_scores(stats, out_dir / "scores.png"),
         "exercises": plot_exercises(stats, out_dir / "exercises.png"),
         "timing": plot_timing(stats, out_dir / "timing.png"),
+        "knowledge": plot_knowledge(stats, out_dir / "knowledge.png"),
     }
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     write(out_dir / "report.json", json.dumps(stats, indent=1, ensure_ascii=False) + "\n")
@@ -286,7 +366,10 @@ def add_parser(subparsers) -> None:
         description="Write an HTML report (index.html, PNG plots, report.json) from the gradebook and the "
                     "autograded notebooks: the exercise the cohort got wrong most often and its most common "
                     "wrong answer first, then completion and pass rates, scores per module, success rate per "
-                    f"exercise, wrong answers on choice exercises, and hand-in times. Pass rule: {pass_rule()}.")
+                    "exercise, wrong answers on choice exercises, hand-in times, the share of right answers to the "
+                    "ungraded knowledge checks before and after each module (with 95 % intervals), and which "
+                    f"rules the cohort kept in its charters (counts only, from {MIN_CHARTERS} charters on). "
+                    f"Pass rule: {pass_rule()}.")
     p.add_argument("-o", "--output", metavar="DIR", help="where to write (default: build/report/, git-ignored)")
     p.add_argument("--language", choices=LANGUAGES,
                    help="language of the report (default: c.Course.language in nbgrader_config.py); a module's "

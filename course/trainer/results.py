@@ -27,7 +27,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from .. import cells as cell_kinds
 from ..config import Course, Settings, load
 from ..coursedir import SOURCE_LANGUAGE, CourseError, language_of, module_of
-from ..gradebook_safety import check_readable, sqlite_path
+from ..gradebook_safety import check_readable, shown_url, sqlite_path
 
 _HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[ \t]*$(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$",
                             re.M | re.S)
@@ -349,7 +349,7 @@ def load_cohort(root: Path, assignments: list[str] | None = None,
         missing = [a for a in wanted if not any(module_of(k) == module_of(a) for k in known)]
         wanted = [a for a in wanted if a in known]
         if missing:
-            raise CourseError(f"No grades for {', '.join(missing)} in the gradebook ({settings.db_url}): "
+            raise CourseError(f"No grades for {', '.join(missing)} in the gradebook ({shown_url(settings.db_url)}): "
                               "grade the cohort first (`course grade` or `nbgrader autograde`).")
         learners = [Learner(s.id, s.first_name or "", s.last_name or "") for s in gb.students]
         learners.sort(key=lambda ln: ln.id)

@@ -2,7 +2,9 @@
 
 A learner's notebook is built from the solved source notebook: each exercise is kept
 right, answered with the plausible wrong answer of course/trainer/wrong_answers/<assignment>.toml,
-or left as the release template. A few learners are special cases a real cohort has:
+or left as the release template; the ungraded knowledge checks get answers, right more
+often at the end of a module than at its start, and more often for abler learners. A few
+learners are special cases a real cohort has:
 an empty (untouched) notebook, a late submission, a corrupt file, a hostile submission.
 Names are invented; seeded, so a cohort is the same on every run.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -19,6 +22,8 @@ from pathlib import Path
 import nbformat
 
 from ..coursedir import edition_name, module_of, source_notebook
+from ..learner.knowledge import answer_is_right
+from .knowledge import PHASES, TAGS, module_bank
 
 # Each exercise's plausible wrong answers: course content, written with the module. The
 # demo's learners hand them in; the tests use them to prove every check can fail.
@@ -48,6 +53,8 @@ class Learner:
     kind: str                      # solved, mixed, empty, late, corrupt, hostile
     answers: dict[str, str] = field(default_factory=dict)  # test grade_id -> right|wrong|blank
     wrong_code: dict[str, str] = field(default_factory=dict)  # test grade_id -> the wrong answer given
+    # assignment -> phase -> question number -> the letter given (None: left as ...)
+    knowledge: dict[str, dict[str, dict[int, str | None]]] = field(default_factory=dict)
     language: str = "en"           # the edition the learner works in, where a module has it
 
 
@@ -81,6 +88,52 @@ def _replace(nb: nbformat.NotebookNode, grade_id: str, code: str) -> None:
 def _template(cell_source: str) -> str:
     """What the learner first sees in an answer cell: the part before the solution."""
     return cell_source.split("### BEGIN SOLUTION")[0].rstrip("\n")
+
+
+# The chance of a right answer to a knowledge question: base + gain x ability, per phase.
+# Over the demo's mix of learners that is about 0.45 at a module's start and 0.8 at its end.
+KNOWLEDGE_RIGHT = {"before": (0.25, 0.3), "after": (0.55, 0.35)}
+KNOWLEDGE_BLANK = {"before": 0.04, "after": 0.08}  # some learners skip a question
+ABILITY = {"solved": 1.0, "late": 0.9, "hostile": 0.9, "mixed": 0.5}
+_BLANK_LINE = re.compile(r"^(\s*)(\d+)(\s*:\s*)\.\.\.(\s*,)", re.M)
+
+
+def _with_letters(source: str, letters: dict[int, str | None]) -> str:
+    """`1: ...,` becomes `1: "b",` for each question given a letter."""
+    def answer(match: re.Match) -> str:
+        indent, number, colon, comma = match.groups()
+        letter = letters.get(int(number))
+        return match.group(0) if letter is None else f'{indent}{number}{colon}"{letter}"{comma}'
+    return _BLANK_LINE.sub(answer, source)
+
+
+def fill_knowledge(nb: nbformat.NotebookNode, assignment: str, learner: Learner, rng: random.Random) -> None:
+    """Answer the knowledge-check cells of `nb` as `learner` would (an empty notebook
+    leaves them as they are; a module without a question bank has none). A module's editions
+    share its bank."""
+    module = module_of(assignment)
+    bank = module_bank(module)
+    if bank is None or learner.kind not in ABILITY:
+        return
+    ability = ABILITY[learner.kind]
+    given: dict[str, dict[int, str | None]] = {}
+    for phase in PHASES:
+        base, gain = KNOWLEDGE_RIGHT[phase]
+        letters: dict[int, str | None] = {}
+        for q in bank:
+            right = next((o for o in q.options if answer_is_right(module, q, o)), None)
+            wrong = [o for o in q.options if o != right]
+            if rng.random() < KNOWLEDGE_BLANK[phase]:
+                letters[q.number] = None
+            elif right is not None and (rng.random() < base + gain * ability or not wrong):
+                letters[q.number] = right
+            else:  # (a key that matches no option is the bank's mistake: any letter will do)
+                letters[q.number] = rng.choice(wrong)
+        given[phase] = letters
+        for cell in nb.cells:
+            if cell.cell_type == "code" and TAGS[phase] in cell.metadata.get("tags", []):
+                cell.source = _with_letters(cell.source, letters)
+    learner.knowledge[assignment] = given
 
 
 def make_learners(n: int, seed: int = 7) -> list[Learner]:
@@ -117,6 +170,7 @@ def learner_notebook(root: Path, assignment: str, learner: Learner, seed: int = 
             _replace(nb, w["answer_cell"], w["code"])
         elif choice == "blank":
             _replace(nb, w["answer_cell"], _template(by_id[w["answer_cell"]].source))
+    fill_knowledge(nb, assignment, learner, random.Random(f"{seed}-{learner.id}-{assignment}-knowledge"))
     if learner.kind == "hostile":
         nb.cells.insert(1, nbformat.v4.new_code_cell(HOSTILE_CELL))
     return nbformat.writes(nb)

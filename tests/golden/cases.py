@@ -8,6 +8,7 @@ markup and quotes (HOSTILE), so the files also show how user text is escaped.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from course.config import Course, Settings  # noqa: E402
 from course.learner.simulator import PrivacySimulator, render  # noqa: E402
 from course.trainer.certificates import certificate_data, certificate_hash  # noqa: E402
 from course.trainer.certificates import render as render_certificate  # noqa: E402
+from course.trainer.charter_choices import rule_counts  # noqa: E402
 from course.trainer.feedback import feedback_page  # noqa: E402
+from course.trainer.knowledge import KnowledgeAnswer  # noqa: E402
 from course.trainer.report import cohort_statistics, report_html  # noqa: E402
 from course.trainer.results import Answer, Cohort, Exercise, Learner, Module, Submission  # noqa: E402
 from course.learner.visibility import ContactBook, alex_contacts  # noqa: E402
@@ -35,7 +38,13 @@ SHOW_USER_TEXT = ("feedback_l2_01-basics", "feedback_l5_02-charter", "report", "
                   "simulator_invalid_network")
 CERTIFICATE_KEY = b"golden-course-secret"  # the course secret the golden certificates are signed with
 IMAGES = {"completion": "completion.png", "scores": "scores.png", "exercises": "exercises.png",
-          "timing": "timing.png"}
+          "timing": "timing.png", "knowledge": "knowledge.png"}
+# Right (1), wrong (0) or unanswered (None) per question, before and after: 01-basics is
+# answered both times by l1 and l2 (l5's question 3 only before); 02-charter only before.
+KNOWLEDGE = {("l1", "01-basics"): ([1, 0, 0], [1, 1, 1]), ("l2", "01-basics"): ([0, 0, 1], [1, 0, 1]),
+             ("l5", "01-basics"): ([0, None, 1], [None, None, None]),
+             ("l1", "02-charter"): ([1, 1, 0], [None, None, None])}
+CHARTER_RULES = {"courtesy": 6, "quiet_hours": 5, "consent_photos": 6, "secure_accounts": 2}
 
 
 def cohort() -> Cohort:
@@ -74,15 +83,28 @@ def cohort() -> Cohort:
                   {(s.learner, s.assignment): s for s in subs})
 
 
+def knowledge_answers() -> list[KnowledgeAnswer]:
+    answers = []
+    for (learner_id, assignment), phases in KNOWLEDGE.items():
+        for phase, marks in zip(("before", "after"), phases):
+            for number, mark in enumerate(marks, start=1):
+                answer = None if mark is None else "a" if mark else "b"
+                right = None if mark is None else bool(mark)
+                answers.append(KnowledgeAnswer(learner_id, assignment, phase, number, answer, right, None))
+    return answers
+
+
 def trainer_pages() -> dict[str, str]:
     pages = {}
     c = cohort()
     for (learner_id, assignment) in c.submissions:
         learner = next(ln for ln in c.learners if ln.id == learner_id)
         pages[f"feedback_{learner_id}_{assignment}"] = feedback_page(c, learner, c.module(assignment))
-    pages["report"] = report_html(cohort_statistics(c), IMAGES, "2026-03-10 08:00 UTC")
+    stats = cohort_statistics(c, knowledge_answers(), rule_counts(6, Counter(CHARTER_RULES)))
+    pages["report"] = report_html(stats, IMAGES, "2026-03-10 08:00 UTC")
     empty = Cohort(c.settings, [], [], {})
-    pages["report_empty"] = report_html(cohort_statistics(empty), IMAGES, "2026-03-10 08:00 UTC")
+    pages["report_empty"] = report_html(cohort_statistics(empty, [], rule_counts(0, Counter())), IMAGES,
+                                        "2026-03-10 08:00 UTC")
     for name, learner_id, title in [("certificate", "l1", Course().title), ("certificate_hostile", "l2", HOSTILE)]:
         data = certificate_data(c, learner_id, date(2026, 3, 10), title)
         pages[name] = render_certificate(data, certificate_hash(CERTIFICATE_KEY, data))
