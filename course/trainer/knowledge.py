@@ -132,7 +132,7 @@ def cohort_knowledge(cohort: Cohort) -> list[KnowledgeAnswer]:
             sub = cohort.submission(learner.id, module.name)
             if sub is None or not sub.graded:
                 continue
-            nb = graded_notebook(cohort, learner.id, sub.assignment, sub.notebook)
+            nb = graded_notebook(cohort, learner.id, sub.assignment, sub.notebook or module.notebook)
             if nb is None:
                 continue
             answers = answers_in_notebook(nb, [q.number for q in bank])
