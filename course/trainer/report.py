@@ -145,7 +145,7 @@ FRENCH = {
     "no graded submission yet": "aucun rendu corrigé pour l'instant",
     "pass mark": "seuil de validation", "auto-graded score (%)": "score vérifié automatiquement (%)",
     "learners": "apprenants", "learners with full marks (%)": "apprenants ayant tous les points (%)",
-    "Success rate per exercise, hardest first": "Taux de réussite par exercice, du plus difficile au plus facile",
+    "Success rate per exercise, hardest first": "Réussite par exercice, du plus difficile au plus facile",
     "handed in": "rendus", "graded": "corrigés", "passed": "validés",
     "Completion and pass rates per module": "Rendus et validations par module",
     "no hand-in times or deadlines": "ni heures de rendu ni échéances", "deadline": "échéance",
@@ -156,7 +156,7 @@ FRENCH = {
     "right answers (%)": "bonnes réponses (%)",
     "module (n: learners who answered before and after)": "module (n : apprenants ayant répondu avant et après)",
     "Knowledge checks: right answers before and after each module":
-        "Questions de connaissances : bonnes réponses avant et après chaque module",
+        "Connaissances : bonnes réponses avant et après chaque module",
 }
 _FRENCH_PATTERNS = ((re.compile(r"^% of the (\d+) learners$"), r"% des \1 apprenants"),)
 REPORT_LANGUAGE: ContextVar[str] = ContextVar("report_language", default=SOURCE_LANGUAGE)
@@ -322,7 +322,8 @@ def plot_knowledge(stats: dict, path: Path) -> str:
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
     if stats.get("language") == "fr":
         return render("fr/report.html", title=f"Bilan de la promotion · {stats['course_id']}", stats=stats,
-                      images=images, generated=generated, pass_fraction=stats["pass_mark"], lang="fr")
+                      images=images, generated=generated, pass_fraction=stats["pass_mark"], resamples=RESAMPLES,
+                      lang="fr")
     return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
                   generated=generated, pass_fraction=stats["pass_mark"], resamples=RESAMPLES)
 
