@@ -46,7 +46,10 @@ def test_without_course_options_every_option_has_its_default(tmp_path):
 def test_the_course_sets_the_defaults_it_had_as_constants():
     """Moving the constants into nbgrader_config.py changed no value."""
     settings = load(ROOT)
-    assert {name: getattr(settings.course, name) for name in option_names()} == DEFAULTS
+    # c.Course.editions is not one of those constants: the course sets it to the editions it
+    # releases (["en", "fr"] once the French catalogues are complete), whatever the default.
+    constants = [name for name in option_names() if name != "editions"]
+    assert {name: getattr(settings.course, name) for name in constants} == {n: DEFAULTS[n] for n in constants}
     assert DEFAULTS["pass_mark"] == 0.8 and DEFAULTS["memory_mb"] == 1024 and DEFAULTS["max_processes"] == 64
     assert DEFAULTS["title"] == "Social media, professional and private: running your accounts well"
     assert settings.origin("pass_mark") == "nbgrader_config.py"
