@@ -48,6 +48,16 @@ def test_a_learners_latest_hand_in_across_editions_counts():
     assert subs[("bob", MODULE)].assignment == FRENCH
 
 
+def test_the_courses_own_words_on_a_failed_check_follow_the_edition():
+    from course.trainer.results import failure_message
+
+    crashed = [{"output_type": "error", "ename": "NameError", "evalue": "name 'x' is not defined"}]
+    assert failure_message(crashed).startswith("Python does not know a name used here (name 'x'")
+    assert failure_message(crashed, "fr").startswith("Python ne connaît pas un nom utilisé ici (name 'x'")
+    assert failure_message([{"output_type": "error", "ename": "AssertionError", "evalue": ""}], "fr") == (
+        "Cette vérification a échoué ; relisez l'exercice et votre réponse.")
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("mixed")

@@ -256,8 +256,30 @@ def _first_line(markdown: str) -> str:
     return ""
 
 
-def failure_message(outputs: list) -> str | None:
+# The course's own words for a failed check, in the language of the edition handed in (a
+# check's own message is already in that language: the library speaks it).
+FALLBACK_MESSAGES = {
+    "en": {"failed": "This check failed; reread the exercise and your answer.",
+           "name": "Python does not know a name used here ({evalue}). Run your answer cell (and the cells "
+                   "above it), check the spelling, then try again.",
+           "crashed": "The check could not run: {ename}: {evalue}. Check your answer cell, run it again, "
+                      "then rerun this check.",
+           "partial": "This exercise did not get full marks; reread the question and your answer.",
+           "withheld": WITHHELD_MESSAGE},
+    "fr": {"failed": "Cette vérification a échoué ; relisez l'exercice et votre réponse.",
+           "name": "Python ne connaît pas un nom utilisé ici ({evalue}). Exécutez votre cellule de réponse (et "
+                   "les cellules au-dessus), vérifiez l'orthographe, puis réessayez.",
+           "crashed": "La vérification n'a pas pu s'exécuter : {ename} : {evalue}. Vérifiez votre cellule de "
+                      "réponse, exécutez-la de nouveau, puis relancez cette vérification.",
+           "partial": "Cet exercice n'a pas obtenu tous les points ; relisez la question et votre réponse.",
+           "withheld": "Cette vérification a échoué. (Son message citait la vérification elle-même, il n'est "
+                       "donc pas affiché : demandez à votre formateur.)"},
+}
+
+
+def failure_message(outputs: list, language: str = SOURCE_LANGUAGE) -> str | None:
     """The plain-language message of a failed test cell, from its error output."""
+    words = FALLBACK_MESSAGES.get(language, FALLBACK_MESSAGES[SOURCE_LANGUAGE])
     for out in outputs:
         if out.get("output_type") != "error":
             continue
@@ -265,12 +287,10 @@ def failure_message(outputs: list) -> str | None:
         if ename in ("AnswerError", "AssertionError") and evalue:
             return _shorten(evalue, _MAX_MESSAGE)
         if ename in ("AnswerError", "AssertionError"):
-            return "This check failed; reread the exercise and your answer."
+            return words["failed"]
         if ename == "NameError":
-            return _shorten(f"Python does not know a name used here ({evalue}). Run your answer cell "
-                            "(and the cells above it), check the spelling, then try again.", _MAX_MESSAGE)
-        return _shorten(f"The check could not run: {ename}: {evalue}. Check your answer cell, "
-                        "run it again, then rerun this check.", _MAX_MESSAGE)
+            return _shorten(words["name"].format(evalue=evalue), _MAX_MESSAGE)
+        return _shorten(words["crashed"].format(ename=ename, evalue=evalue), _MAX_MESSAGE)
     return None
 
 
@@ -453,8 +473,9 @@ def _read_submission(settings: Settings, gb: Gradebook, sub, module: Module,
         if score is not None and score >= ex.max_score:
             continue
         cell = cells.get(ex.grade_id)
-        message = failure_message(cell.get("outputs", [])) if cell is not None else None
+        words = FALLBACK_MESSAGES.get(language_of(module.name), FALLBACK_MESSAGES[SOURCE_LANGUAGE])
+        message = failure_message(cell.get("outputs", []), language_of(module.name)) if cell is not None else None
         if message is None:
-            message = "This exercise did not get full marks; reread the question and your answer."
-        result.messages[ex.grade_id] = hidden.withhold(message, WITHHELD_MESSAGE)
+            message = words["partial"]
+        result.messages[ex.grade_id] = hidden.withhold(message, words["withheld"])
     return result
