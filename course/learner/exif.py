@@ -18,6 +18,7 @@ import pandas as pd
 from PIL import Image
 
 from .check import typed_word
+from .language import _
 
 # EXIF tag numbers (EXIF 2.3 / TIFF 6.0).
 GPS_IFD = 0x8825
@@ -46,7 +47,8 @@ def keeps_location(channel: str) -> bool:
     is one of `CHANNELS` (case and surrounding spaces ignored)."""
     name = typed_word(str(channel))
     if name not in CHANNELS:
-        raise ValueError(f"{channel!r} is not one of the channels: {', '.join(CHANNELS)}.")
+        raise ValueError(_("{channel} is not one of the channels: {channels}.").format(
+            channel=repr(channel), channels=", ".join(CHANNELS)))
     return CHANNELS[name][1]
 
 
@@ -70,7 +72,8 @@ def photo_path(name: str) -> Path:
     path = photos_folder() / name
     if not path.is_file():
         known = ", ".join(p.name for p in sample_photos())
-        raise FileNotFoundError(f"There is no sample photo called {name!r}. The photos are: {known}.")
+        raise FileNotFoundError(_("There is no sample photo called {name}. The photos are: {photos}.").format(
+            name=repr(name), photos=known))
     return path
 
 
@@ -120,7 +123,7 @@ def _save_copy(img: Image.Image, exif: Image.Exif, source: Path, folder: str | P
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
     if target.resolve() == source.resolve():
-        raise ValueError("Choose another folder for the copy: the original photo must stay as it is.")
+        raise ValueError(_("Choose another folder for the copy: the original photo must stay as it is."))
     img.save(target, "JPEG", exif=exif, quality=JPEG_QUALITY)
     return target
 

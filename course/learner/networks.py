@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .check import typed_word
+from .language import _
 
 ACTIVE = "active"
 
@@ -99,7 +100,8 @@ def get(name: str) -> Network:
     for network in CATALOGUE:
         if typed_word(network.name) == wanted or (network.column or "") == wanted:
             return network
-    raise KeyError(f"No network called {name!r}; the catalogue has {', '.join(names())}.")
+    raise KeyError(_("No network called {name}; the catalogue has {networks}.").format(
+        name=repr(name), networks=", ".join(names())))
 
 
 def contact_columns() -> list[str]:
@@ -112,7 +114,8 @@ def display_name(column: str) -> str:
     for network in CATALOGUE:
         if network.column == column:
             return network.name
-    raise KeyError(f"No network uses the column {column!r}; the columns are {', '.join(contact_columns())}.")
+    raise KeyError(_("No network uses the column {column}; the columns are {columns}.").format(
+        column=repr(column), columns=", ".join(contact_columns())))
 
 
 def public_by_default() -> list[str]:
