@@ -199,3 +199,29 @@ def test_the_language_is_per_process_and_french_costs_nothing_until_used():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["en False", "Juste. True"]
+
+
+def test_tables_a_notebook_shows_describe_in_french_and_keep_their_column_names(french):
+    from course.learner import exif, networks
+    from course.learner.visibility import before_after
+
+    table = networks.as_table()
+    assert list(table.columns) == ["main use today", "by default", "audience controls", "status", "source"]
+    assert table.loc["LinkedIn", "main use today"] == "travail"
+    assert table.loc["LinkedIn", "source"] == "Centre d'aide LinkedIn"
+    assert table.loc["Facebook", "audience controls"].startswith("Public; Friends")  # the answers' vocabulary
+    channels = exif.channel_table().set_index("channel")["how the photo is sent"]
+    assert channels["email"] == "jointe à un e-mail"
+    change = before_after(who_can_see({"network": "facebook", "audience": "public"}),
+                          who_can_see({"network": "facebook", "audience": "friends"}))
+    assert list(change.columns) == ["avant", "après"]
+    assert change.loc["le public peut voir les nouvelles publications"].tolist() == ["oui", "non"]
+
+
+def test_the_knowledge_check_speaks_french(french, tmp_path, capsys):
+    from course.learner import knowledge
+
+    knowledge.noted("99-nothing", {1: "a"}, folder=tmp_path)
+    said = capsys.readouterr().out
+    assert said.startswith("Les questions de 99-nothing n'ont pas pu être lues.")
+    assert "could not be read" not in said
