@@ -34,6 +34,8 @@ c.Course.title = "Social media, professional and private: running your accounts 
 # A module is passed with at least this share of its auto-graded points.
 c.Course.pass_mark = 0.8
 c.Course.language = "en"
+# Languages released: ["en", "fr"] once every translations/fr/*.po is complete (`course translate`).
+c.Course.editions = ["en"]
 # What a learner's notebook may use while `course grade` runs it (flags override these).
 c.Course.memory_mb = 1024
 c.Course.max_processes = 64

@@ -19,7 +19,8 @@ from pathlib import Path
 # command each adds.
 SUBCOMMAND_MODULES = {"grading.command": "grade", "trainer.feedback": "feedback", "trainer.export": "export",
                       "trainer.report": "report", "trainer.certificates": "certificates", "trainer.demo": "demo",
-                      "trainer.gradebook_command": "gradebook", "config": "config"}
+                      "trainer.gradebook_command": "gradebook", "trainer.translate": "translate",
+                      "config": "config"}
 # Commands defined in this file.
 BUILTIN_COMMANDS = ("release", "clean", "validate")
 from .coursedir import CourseError, find_root, resolve_assignments

@@ -20,7 +20,7 @@ from course.gradebook_safety import sqlite_path
 from course.trainer.certificates import render
 from course.trainer.results import Cohort, Exercise, Learner, Module, Submission
 
-DEFAULTS = {name: trait.default_value for name, trait in Course.class_traits(config=True).items()}
+DEFAULTS = {name: trait.default() for name, trait in Course.class_traits(config=True).items()}
 NBGRADER_BASICS = 'c.CourseDirectory.course_id = "test-course"\nc.ExecutePreprocessor.timeout = 20\n'
 
 
@@ -103,7 +103,7 @@ def test_course_config_lists_every_option(tmp_path, monkeypatch, capsys):
     for name in option_names():  # value, default and help of each
         trait = Course.class_traits()[name]
         block = out.split(f"c.Course.{name} = ", 1)[1].split("\n\n", 1)[0]
-        assert f"default: {trait.default_value!r}" in block
+        assert f"default: {trait.default()!r}" in block
         assert " ".join(block.split()).count(" ".join(trait.help.split()[:6])) == 1
     for label in ("c.CourseDirectory.course_id", "c.CourseDirectory.db_url", "c.ExecutePreprocessor.timeout",
                   "c.LimitOutput.max_lines", "c.LimitOutput.max_traceback"):

@@ -20,7 +20,7 @@ from .. import cells as cell_kinds
 # Cell metadata worth keeping; everything else (collapsed, scrolled, execution, ...)
 # is added by the front end and only makes diffs noisy.
 KEPT_CELL_METADATA = ("nbgrader", "tags", "editable", "deletable", "slideshow")
-KEPT_NOTEBOOK_METADATA = ("kernelspec", "nbgrader", "title")
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "nbgrader", "title", "course")  # course: a generated edition's origin
 
 _SOLUTION = re.compile(r"^\s*### BEGIN SOLUTION\s*$", re.M)
 _END_SOLUTION = re.compile(r"^\s*### END SOLUTION\s*$", re.M)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from . import notebooks
 from ..config import gradebook_url
-from ..coursedir import (NOT_MODULE_FILES, CourseError, assignments, copy_sources, generate_assignments,
-                         run_nbgrader, source_notebook)
+from ..coursedir import (FRENCH, NOT_MODULE_FILES, CourseError, assignments, copy_sources, edition_name,
+                         generate_assignments, module_of, run_nbgrader, source_notebook)
 
 
 def validate_sources(root: Path, names: list[str]) -> list[str]:
@@ -52,10 +52,38 @@ def differences(a: Path, b: Path) -> list[str]:
     return sorted(out)
 
 
+def translations(root: Path, names: list[str], check_only: bool = False) -> list[str]:
+    """Check the French catalogues of the modules among `names` and regenerate their French
+    sources (`course translate`). French is required for every module when c.Course.editions
+    has "fr"; otherwise only for the French editions already generated. Returns the French
+    assignments whose source changed (or would change); raises CourseError on a missing or
+    stale translation."""
+    from ..config import load
+    from .translate import CATALOGUE_DIR, generate
+
+    required = FRENCH in load(root).course.editions
+    modules = list(dict.fromkeys(module_of(n) for n in names))
+    outcomes = generate(root, modules, check_only=check_only, required=required)
+    failed = [o for o in outcomes if o.error]
+    if failed:
+        lines = [o.error.splitlines()[0] for o in failed]
+        raise CourseError(
+            "The French edition is missing or stale for these modules:\n  - " + "\n  - ".join(lines) +
+            f"\nRun `course translate` to list the entries, translate them in {CATALOGUE_DIR / FRENCH}/"
+            "NN-slug.po (`course translate --update` first if the English changed), then release again"
+            + ("; or release English only: c.Course.editions = [\"en\"] in nbgrader_config.py." if required
+               else "."))
+    return [edition_name(o.module, FRENCH) for o in outcomes if o.changed]
+
+
 def release(root: Path, names: list[str] | None = None, check_only: bool = False) -> list[str]:
-    """Validate, then regenerate release/ (or, with check_only, report drift).
-    Returns the assignments whose release changed (or would change)."""
+    """Check the translations and regenerate the French sources, validate, then regenerate
+    release/ for every edition of the modules among `names` (or, with check_only, report
+    drift). Returns the assignments whose source or release changed (or would change)."""
     names = names or assignments(root)
+    translated = translations(root, names, check_only)
+    modules = {module_of(n) for n in names}
+    names = [a for a in assignments(root) if module_of(a) in modules]
     problems = validate_sources(root, names)
     if problems:
         raise CourseError("The source notebooks have problems; fix them, then release again:\n  - "
@@ -72,7 +100,7 @@ def release(root: Path, names: list[str] | None = None, check_only: bool = False
                 if target.exists():
                     shutil.rmtree(target)
                 shutil.copytree(fresh / name, target)
-    return changed
+    return changed + [n for n in translated if n not in changed]
 
 
 def publish_to_exchange(root: Path, names: list[str] | None = None) -> list[str]:
