@@ -198,7 +198,7 @@ def test_the_language_is_per_process_and_french_costs_nothing_until_used():
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split("\n")[:2] == ["en False", "Juste. True"]
+    assert out.stdout.split("\n")[:2] == ["en False", "Bonne réponse. True"]
 
 
 def test_tables_a_notebook_shows_describe_in_french_and_keep_their_column_names(french):
