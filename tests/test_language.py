@@ -225,3 +225,25 @@ def test_the_knowledge_check_speaks_french(french, tmp_path, capsys):
     said = capsys.readouterr().out
     assert said.startswith("Les questions de 99-nothing n'ont pas pu être lues.")
     assert "could not be read" not in said
+
+
+@pytest.mark.slow
+def test_a_french_notebook_kernel_shows_french_messages_instead_of_tracebacks(tmp_path):
+    # What a French edition's setup cell does, then three beginner mistakes, in a real kernel:
+    # the plain-words handler (installed only in ipykernel) speaks French too.
+    import nbformat
+    from nbclient import NotebookClient
+
+    cells = ['from course.learner.language import use_language; use_language("fr")\nfrom course.learner import check',
+             "work_network = LinkdIn",
+             'check.answered(..., "work_network")',
+             "x = (1,"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = ["\n".join(o.get("traceback", [])) for c in nb.cells for o in c.outputs if o.output_type == "error"]
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", text) for text in shown]
+    assert len(plain) == 3, plain
+    assert "Python ne connaît pas le nom `LinkdIn`." in plain[0] and "does not know" not in plain[0]
+    assert "✗ Pas encore juste. Vous n'avez pas encore répondu" in plain[1]
+    assert "Une parenthèse ou un crochet ouvert (ligne 1) n'est jamais fermé." in plain[2]
