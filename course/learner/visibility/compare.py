@@ -57,7 +57,7 @@ def explain(result: Visibility) -> str:
     """Who can see the post, in plain words, for a learner's feedback."""
     s = result.settings
     total = len(result.viewers)
-    groups = [f"{n} {group_words(g)}" for g, n in result.per_group.items() if n]
+    groups = [_("{count} {group}").format(count=n, group=group_words(g)) for g, n in result.per_group.items() if n]
     network = NETWORK_NAMES[s.network]
     parts = [_("On {network}, {count} of your contacts can see this post ({groups}).").format(
                  network=network, count=total, groups=", ".join(groups)) if groups
