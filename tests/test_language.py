@@ -170,6 +170,32 @@ def test_the_simulator_shows_the_platforms_french_labels(french):
     assert "le public\u00a0: oui" in sim.summary.value
 
 
+def test_every_label_of_the_simulator_is_french(french):
+    # Any control added in English only would show up here: every label is a French entry,
+    # a contact's name or a network's own name.
+    import ipywidgets as widgets
+
+    from course.learner.simulator import build_simulator
+    from course.learner.visibility import NETWORK_NAMES
+
+    sim = build_simulator()
+    french_texts = {m.string for m in catalogue() if m.id}
+    allowed = french_texts | {c.name for c in sim.contacts.contacts} | set(NETWORK_NAMES.values())
+    shown = []
+    for control in sim._controls():
+        if isinstance(control, widgets.Checkbox):
+            shown.append(control.description)
+        elif hasattr(control, "options"):
+            shown += [option[0] if isinstance(option, tuple) else option for option in control.options]
+    for network, fields in sim.fields.items():
+        for field in fields.values():
+            if isinstance(field, widgets.VBox):
+                shown.append(re.sub(r"<[^>]+>", "", field.children[0].value))
+    unlisted = sorted({label for label in shown if label not in allowed and not label.startswith("liste\u00a0: ")})
+    assert not unlisted, unlisted
+    assert len(shown) > 60
+
+
 def test_the_charter_document_is_in_french(french):
     mine = charter.make_charter({"LinkedIn": "work", "Instagram": "private"},
                                 ["courtesy", "quiet_hours", "consent_photos"], 19, 8, "Téléphone éteint le dimanche.")
