@@ -273,3 +273,13 @@ def test_a_french_notebook_kernel_shows_french_messages_instead_of_tracebacks(tm
     assert "Python ne connaît pas le nom `LinkdIn`." in plain[0] and "does not know" not in plain[0]
     assert "✗ Pas encore juste. Vous n'avez pas encore répondu" in plain[1]
     assert "Une parenthèse ou un crochet ouvert (ligne 1) n'est jamais fermé." in plain[2]
+
+
+def test_type_words_keep_their_example_after_a_comma_in_french(french):
+    # `_describe` names a learner's value by the words before the example ("un texte entre
+    # guillemets"): each French entry needs that comma too.
+    for english in check._TYPE_WORDS.values():
+        words, _comma, example = _(english).partition(",")
+        assert words and example and "," not in words, _(english)
+    with pytest.raises(check.AnswerError, match="mais c'est une liste entre crochets\\.$"):
+        check.is_type(["a"], str, "x")
