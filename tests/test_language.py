@@ -277,9 +277,9 @@ def test_a_french_notebook_kernel_shows_french_messages_instead_of_tracebacks(tm
 
 def test_type_words_keep_their_example_after_a_comma_in_french(french):
     # `_describe` names a learner's value by the words before the example ("un texte entre
-    # guillemets"): each French entry needs that comma too.
+    # guillemets"): a French entry has that one comma where the English has it.
     for english in check._TYPE_WORDS.values():
-        words, _comma, example = _(english).partition(",")
-        assert words and example and "," not in words, _(english)
+        words = _(english).split(",")[0]
+        assert ("," in _(english)) == ("," in english) and words and "comme" not in words, _(english)
     with pytest.raises(check.AnswerError, match="mais c'est une liste entre crochets\\.$"):
         check.is_type(["a"], str, "x")
