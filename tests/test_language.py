@@ -114,7 +114,8 @@ def test_a_wrong_answer_is_explained_in_french(french):
     with pytest.raises(check.AnswerError) as caught:
         check.is_type(3, str, "work_network")
     message = str(caught.value)
-    assert message == '`work_network` doit être un texte entre guillemets, comme "LinkedIn", mais c\'est un nombre entier.'
+    assert message == ('`work_network` doit être un texte entre guillemets, comme "LinkedIn", '
+                       "mais c'est un nombre entier.")
     assert "should be" not in message
     rendered = "".join(caught.value._render_traceback_())
     assert "Pas encore juste." in rendered and "Not right yet" not in rendered
@@ -198,7 +199,8 @@ def test_every_label_of_the_simulator_is_french(french):
 
 def test_the_charter_document_is_in_french(french):
     mine = charter.make_charter({"LinkedIn": "work", "Instagram": "private"},
-                                ["courtesy", "quiet_hours", "consent_photos"], 19, 8, "Téléphone éteint le dimanche.")
+                                ["courtesy", "quiet_hours", "consent_photos"], 19, 8,
+                                "Téléphone éteint le dimanche.")
     text = charter.to_markdown(mine)
     assert text.startswith("# Ma charte d'usage des réseaux sociaux\n")
     assert "- **LinkedIn**: travail" in text and "- **Instagram**: vie privée" in text

@@ -105,8 +105,8 @@ def charter_problems(charter: dict) -> list[str]:
     else:
         unanswered = [net for net in NETWORKS if networks.get(net, "") is Ellipsis]
         if unanswered:
-            problems.append(_('Replace the ... after {networks} with "work", "private" or "not used", in quotes.').format(
-                networks=", ".join(unanswered)))
+            problems.append(_('Replace the ... after {networks} with "work", "private" or "not used", '
+                              'in quotes.').format(networks=", ".join(unanswered)))
         for net in NETWORKS:
             if net not in networks:
                 problems.append(_('Say what {network} is for: "work", "private" or "not used".').format(network=net))
@@ -135,7 +135,8 @@ def charter_problems(charter: dict) -> list[str]:
             problems.append(_('"offline_from" is still ...: answer `my_offline_from` (section 3), or write an '
                               'hour from 0 to 23 in its place, then run the cell again.'))
         elif value is Ellipsis:
-            problems.append(_('Replace the ... after "{key}" with an hour, a whole number from 0 to 23.').format(key=key))
+            problems.append(_('Replace the ... after "{key}" with an hour, a whole number from 0 to 23.').format(
+                key=key))
         elif not _is_hour(value):
             problems.append(_('"{key}" should be an hour, a whole number from 0 to 23.').format(key=key))
     if _is_hour(charter["offline_from"]) and charter["offline_from"] == charter["offline_until"]:

@@ -103,7 +103,8 @@ def answered(value: Any, name: str) -> None:
         _fail(_("You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell "
                 "again. If that cell shows a red message, fix what it says first.").format(name=name))
     if value is None:
-        _fail(_("`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.").format(name=name))
+        _fail(_("`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.").format(
+            name=name))
 
 
 def is_type(value: Any, expected: type | tuple[type, ...], name: str) -> None:

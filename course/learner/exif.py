@@ -55,7 +55,8 @@ def keeps_location(channel: str) -> bool:
 def channel_table() -> pd.DataFrame:
     """The ways of sending a photo, by name and in words (not whether each keeps the position:
     deciding that is the learner's exercise)."""
-    return pd.DataFrame([{"channel": name, "how the photo is sent": _(how)} for name, (how, _keeps) in CHANNELS.items()])
+    return pd.DataFrame([{"channel": name, "how the photo is sent": _(how)}
+                         for name, (how, _keeps) in CHANNELS.items()])
 
 
 def photos_folder() -> Path:

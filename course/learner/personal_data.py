@@ -89,7 +89,8 @@ def _compile(detector: dict) -> dict[str, list[re.Pattern]]:
     compiled: dict[str, list[re.Pattern]] = {}
     for kind, clues in detector.items():
         if clues is Ellipsis:
-            raise DetectorError(_("The entry for {kind} is still ...: replace it with your answer.").format(kind=repr(kind)))
+            raise DetectorError(_("The entry for {kind} is still ...: replace it with your answer.").format(
+                kind=repr(kind)))
         if type(clues) is str:
             clues = [clues]
         if type(clues) not in (list, tuple) or not all(type(c) is str for c in clues):

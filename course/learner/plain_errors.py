@@ -183,7 +183,8 @@ def explain(error: BaseException, tb: types.TracebackType | None = None,
                     "tuple": _("a tuple"), "dict": _("a dictionary"), "ellipsis": _("an unanswered `...`"),
                     "NoneType": _("an empty value (None)")}[match.group(1)]
             return _("`.{attribute}` does not work on {what}. Check that the value is the kind this "
-                     "exercise asks for (a dictionary is written {{\"key\": \"value\"}}, a list [\"a\", \"b\"]).").format(
+                     "exercise asks for (a dictionary is written {{\"key\": \"value\"}}, "
+                     "a list [\"a\", \"b\"]).").format(
                 attribute=match.group(2), what=what)
         return None
 

@@ -221,7 +221,8 @@ def table_html(result: Visibility) -> str:
     rows = "".join(f"<tr><th>{html.escape(group_words(str(g)))}</th>"
                    + "".join(f"<td>{int(n)}</td>" for n in row) + "</tr>\n"
                    for g, row in zip(table.index, table.itertuples(index=False)))
-    return (f'{TABLE_STYLE}\n<table class="course-sim-table">\n<thead><tr><th>{html.escape(_("group"))}</th>{head}</tr></thead>\n'
+    group = html.escape(_("group"))
+    return (f'{TABLE_STYLE}\n<table class="course-sim-table">\n<thead><tr><th>{group}</th>{head}</tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>")
 
 
@@ -233,7 +234,8 @@ def render(settings: dict, chart: VisibilityChart | None = None, contacts: Conta
     except SettingsError as err:
         return View(_("Settings not valid yet"), "", render_template("simulator/invalid.html", message=str(err)),
                     "", chart.png(None), None)
-    outside = [_("{audience}: {count}").format(audience=_(k), count=_("yes") if v is True else _(v) if type(v) is str else v)
+    outside = [_("{audience}: {count}").format(audience=_(k),
+                                               count=_("yes") if v is True else _(v) if type(v) is str else v)
                for k, v in result.outside.items() if v]
     summary = (_("{count} of your contacts can see this post; outside your contacts: {outside}") if outside
                else _("{count} of your contacts can see this post; nobody outside your contacts")).format(

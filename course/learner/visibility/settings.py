@@ -15,11 +15,13 @@ def parse_settings(raw: dict, contacts: ContactBook | None = None) -> Settings:
     __tracebackhide__ = True  # IPython shows the learner the message, not this function
     if type(raw) is not dict:
         raise SettingsError(_('Write the settings as a dictionary in curly brackets, like '
-                              '{{"network": "facebook", "audience": "friends"}}; yours is {kind}.').format(kind=_kind(raw)))
+                              '{{"network": "facebook", "audience": "friends"}}; yours is {kind}.').format(
+            kind=_kind(raw)))
     odd_keys = [k for k in raw if type(k) is not str]
     if odd_keys:
         raise SettingsError(_("The setting name {key} is not in quotes. Setting names are "
-                              'texts in quotes, like "audience" in "audience": "friends".').format(key=_shown(odd_keys[0])))
+                              'texts in quotes, like "audience" in "audience": "friends".').format(
+            key=_shown(odd_keys[0])))
     if "network" not in raw:
         raise SettingsError(_('The settings do not say which network the post goes to. Add "network" and '
                               'one of {networks}, like "network": "facebook".').format(networks=_allowed(NETWORK_KEYS)))
@@ -27,7 +29,8 @@ def parse_settings(raw: dict, contacts: ContactBook | None = None) -> Settings:
     if type(network) is not str or _norm(network) not in NETWORK_KEYS:
         raise SettingsError(_("The network {network} is not one this course knows.{did_you_mean} Choose one of "
                               '{networks}, in quotes, like "network": "facebook".').format(
-            network=_shown(network), did_you_mean=_did_you_mean(network, NETWORK_KEYS), networks=_allowed(NETWORK_KEYS)))
+            network=_shown(network), did_you_mean=_did_you_mean(network, NETWORK_KEYS),
+            networks=_allowed(NETWORK_KEYS)))
     network = _norm(network)
     name = NETWORK_NAMES[network]
     allowed_keys = COMMON_KEYS + NETWORK_KEYS[network]
@@ -156,7 +159,8 @@ def _resolve(who: str, book: ContactBook, key: str, lists: bool = True) -> set[s
         if not lists:
             raise SettingsError(_('"{key}" names {who}, a Facebook friend list, which this network does '
                                   'not have. Write groups ({groups}) or names as they are in '
-                                  'contacts.csv, like "Nora P.".').format(key=key, who=_shown(who), groups=_allowed(GROUPS)))
+                                  'contacts.csv, like "Nora P.".').format(
+                key=key, who=_shown(who), groups=_allowed(GROUPS)))
         return {c.contact_id for c in book.contacts if c.facebook_list == token}
     contact = book.by_name(who)
     if contact is None:
