@@ -285,3 +285,25 @@ def test_type_words_keep_their_example_after_a_comma_in_french(french):
         assert ("," in _(english)) == ("," in english) and words and "comme" not in words, _(english)
     with pytest.raises(check.AnswerError, match="mais c'est une liste entre crochets\\.$"):
         check.is_type(["a"], str, "x")
+
+
+@pytest.mark.parametrize("settings", [
+    {"network": "instagram", "account": "public"},
+    {"network": "linkedin", "audience": "anyone"},
+    {"network": "facebook", "audience": "friends", "tags": ["Anna R."], "tag_review": True,
+     "tags_by_others": ["Nora P."]},
+])
+def test_the_french_chart_keeps_every_word_inside_the_picture(french, settings):
+    # French runs longer than English: no title, label or count may be cut at the edge.
+    from course.learner.simulator import VisibilityChart, render
+
+    chart = VisibilityChart(scale=9)
+    render(settings, chart)
+    figure = chart.figure
+    edge = figure.bbox
+    renderer = figure.canvas.get_renderer()
+    texts = [chart.title, *chart.beyond_texts, chart.bottom.xaxis.label,
+             *chart.bottom.get_yticklabels(), *chart.top.get_yticklabels()]
+    for text in texts:
+        box = text.get_window_extent(renderer)
+        assert text.get_text() == "" or (box.x0 >= edge.x0 and box.x1 <= edge.x1), text.get_text()
