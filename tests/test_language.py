@@ -203,11 +203,12 @@ def test_the_charter_document_is_in_french(french):
                                 "Téléphone éteint le dimanche.")
     text = charter.to_markdown(mine)
     assert text.startswith("# Ma charte d'usage des réseaux sociaux\n")
-    assert "- **LinkedIn**: travail" in text and "- **Instagram**: vie privée" in text
+    assert "- **LinkedIn**\u00a0: travail" in text and "- **Instagram**\u00a0: vie privée" in text
     assert "J'arrête de lire les messages professionnels à 19:00 et je reprends à 08:00" in text
     assert "I stop reading" not in text and "My rules" not in text
     page = charter.to_html(mine)
     assert '<html lang="fr">' in page and "<h2>Mes règles</h2>" in page
+    assert "<li><b>LinkedIn</b>\u00a0: travail</li>" in page
     assert "Je reste courtois(e)" in page and "I stay courteous" not in page
     problems = charter.charter_problems({**mine, "rules": ["courtesy"]})
     assert problems == ["Choisissez au moins 3 règles."]

@@ -262,7 +262,8 @@ def to_markdown(charter: dict, title: str | None = None) -> str:
     charter = _complete(charter)
     lines = [f"# {title or _('My social media charter')}", "", "## " + _("My networks and who they are for"), ""]
     for net, audience in charter["networks"].items():
-        lines.append(f"- **{net}**: {_(AUDIENCE_WORDS[audience])}")
+        line = _("{network}: {audience}").format(network=f"**{net}**", audience=_(AUDIENCE_WORDS[audience]))
+        lines.append(f"- {line}")
     lines += ["", "## " + _("My rules"), ""]
     lines += [f"- {_(RULES[r])}" for r in charter["rules"]]
     lines += ["", "## " + _("My offline hours"), "", _offline_sentence(charter)]
@@ -274,8 +275,15 @@ def to_markdown(charter: dict, title: str | None = None) -> str:
 def to_html(charter: dict, title: str | None = None) -> str:
     """The same document as to_markdown, as a standalone HTML page."""
     charter = _complete(charter)
+    from markupsafe import Markup
+
+    # One line per network, "<b>LinkedIn</b>: work": markup of the course's own around names
+    # and words from fixed lists, each escaped by Markup.format.
+    networks = [Markup(_("{network}: {audience}")).format(network=Markup("<b>{}</b>").format(net),
+                                                           audience=_(AUDIENCE_WORDS[a]))
+                for net, a in charter["networks"].items()]
     return render("charter/page.html", title=title or _("My social media charter"), own_words=charter["own_words"],
-                  networks=[(net, _(AUDIENCE_WORDS[a])) for net, a in charter["networks"].items()],
+                  networks=networks,
                   rules=[_(RULES[r]) for r in charter["rules"]], offline=_offline_sentence(charter))
 
 

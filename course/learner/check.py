@@ -169,14 +169,15 @@ def same_items(actual: Any, expected: Iterable[Any], name: str, what: str | None
             name=name, item=repr(odd[0]), what=what))
     missing = [e for e in expected if e not in set(actual)]
     extra = sorted({a for a in actual if a not in set(expected)}, key=repr)
+    if missing and extra:
+        text = _("`{name}` does not hold the right {what} yet (missing: {missing}; should not be there: {extra}).")
+    elif missing:
+        text = _("`{name}` does not hold the right {what} yet (missing: {missing}).")
+    elif extra:
+        text = _("`{name}` does not hold the right {what} yet (should not be there: {extra}).")
     if missing or extra:
-        parts = []
-        if missing:
-            parts.append(_("missing: {items}").format(items=", ".join(map(repr, missing))))
-        if extra:
-            parts.append(_("should not be there: {items}").format(items=", ".join(map(repr, extra))))
-        _fail(_("`{name}` does not hold the right {what} yet ({details}).").format(
-            name=name, what=what, details="; ".join(parts)))
+        _fail(text.format(name=name, what=what, missing=", ".join(map(repr, missing)),
+                          extra=", ".join(map(repr, extra))))
     if type(actual) in (list, tuple) and len(actual) != len(set(actual)):
         _fail(_("`{name}` lists some {what} twice: keep each one once.").format(name=name, what=what))
 
