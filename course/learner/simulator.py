@@ -52,6 +52,7 @@ def who_options() -> list[tuple[str, str]]:
     return [(group_words(g), g) for g in GROUPS] + \
            [(_("list: {name}").format(name=_(LIST_WORDS[name])), name) for name in FACEBOOK_LISTS]
 
+
 # Instagram's "Share to": where the post goes, and whether only Close Friends see it
 # (stories since 2018; feed posts and reels since 2023).
 INSTAGRAM_SHARE_TO = {"feed": ("post", "followers"), "reel": ("reel", "followers"),
