@@ -18,25 +18,27 @@ from pathlib import Path
 
 from ..templates import render
 from .check import typed_word, whole_number
+from .language import N_, _
 
 NETWORKS = ("LinkedIn", "Facebook", "Instagram", "X", "TikTok", "WhatsApp")
 AUDIENCES = ("work", "private", "not used")
 KEYS = ("networks", "rules", "offline_from", "offline_until", "own_words")
 MIN_RULES = 3
-AUDIENCE_WORDS = {"work": "work", "private": "private life", "not used": "not used"}
+# The document shows these in the learner's language (`_(...)`); the keys are what learners type.
+AUDIENCE_WORDS = {"work": N_("work"), "private": N_("private life"), "not used": N_("not used")}
 
 RULES = {
-    "consent_photos": "I ask before I post a photo of a colleague, a client or a friend, for that photo.",
-    "no_internal_info": "I never post internal information about my company or its clients, "
-                        "not even to friends only.",
-    "no_live_travel": "I share trips after I am back: no dates in advance, no boarding passes.",
-    "no_location": "I remove the location from photos I send, and turn off live location sharing.",
-    "courtesy": "I stay courteous: I criticise ideas, never people, and I never insult anyone.",
-    "own_opinions": "When I give an opinion, I speak for myself, not for my employer.",
-    "quiet_hours": "I do not read or send work messages outside my working hours.",
-    "review_settings": "I review my privacy settings and connected apps twice a year.",
-    "secure_accounts": "Each account has its own passphrase and multi-factor authentication.",
-    "personal_email": "My personal accounts use my personal email; company data stays in company tools.",
+    "consent_photos": N_("I ask before I post a photo of a colleague, a client or a friend, for that photo."),
+    "no_internal_info": N_("I never post internal information about my company or its clients, "
+                           "not even to friends only."),
+    "no_live_travel": N_("I share trips after I am back: no dates in advance, no boarding passes."),
+    "no_location": N_("I remove the location from photos I send, and turn off live location sharing."),
+    "courtesy": N_("I stay courteous: I criticise ideas, never people, and I never insult anyone."),
+    "own_opinions": N_("When I give an opinion, I speak for myself, not for my employer."),
+    "quiet_hours": N_("I do not read or send work messages outside my working hours."),
+    "review_settings": N_("I review my privacy settings and connected apps twice a year."),
+    "secure_accounts": N_("Each account has its own passphrase and multi-factor authentication."),
+    "personal_email": N_("My personal accounts use my personal email; company data stays in company tools."),
 }
 
 
@@ -91,52 +93,56 @@ def _is_hour(value) -> bool:
 def charter_problems(charter: dict) -> list[str]:
     """What is missing or contradictory in a charter, in plain words (empty: complete)."""
     if type(charter) is not dict:
-        return ["The charter should be a dictionary, as shown under the form."]
+        return [_("The charter should be a dictionary, as shown under the form.")]
     charter = normalised(charter)
     missing = [k for k in KEYS if k not in charter]
     if missing:
-        return [f"The charter has no {k!r} entry." for k in missing]
+        return [_("The charter has no {key} entry.").format(key=repr(k)) for k in missing]
     problems = []
     networks = charter["networks"]
     if type(networks) is not dict:
-        problems.append('"networks" should be a dictionary: {"LinkedIn": "work", ...}.')
+        problems.append(_('"networks" should be a dictionary: {"LinkedIn": "work", ...}.'))
     else:
         unanswered = [net for net in NETWORKS if networks.get(net, "") is Ellipsis]
         if unanswered:
-            problems.append(f"Replace the ... after {', '.join(unanswered)} with \"work\", \"private\" or "
-                            "\"not used\", in quotes.")
+            problems.append(_('Replace the ... after {networks} with "work", "private" or "not used", '
+                              'in quotes.').format(networks=", ".join(unanswered)))
         for net in NETWORKS:
             if net not in networks:
-                problems.append(f"Say what {net} is for: \"work\", \"private\" or \"not used\".")
+                problems.append(_('Say what {network} is for: "work", "private" or "not used".').format(network=net))
             elif networks[net] is not Ellipsis and networks[net] not in AUDIENCES:
-                problems.append(f"{net}: {networks[net]!r} is not one of \"work\", \"private\", \"not used\".")
+                problems.append(_('{network}: {value} is not one of "work", "private", "not used".').format(
+                    network=net, value=repr(networks[net])))
         unknown = [n for n in networks if n not in NETWORKS]
         if unknown:
-            problems.append(f"Unknown network(s) {', '.join(map(repr, unknown))}: use the names of the form.")
+            problems.append(_("Unknown network(s) {networks}: use the names of the form.").format(
+                networks=", ".join(map(repr, unknown))))
         if networks and all(networks.get(n) == "not used" for n in NETWORKS):
-            problems.append("Every network is \"not used\": the charter needs at least one network you use.")
+            problems.append(_('Every network is "not used": the charter needs at least one network you use.'))
     rules = charter["rules"]
     if type(rules) not in (list, tuple) or not all(type(r) is str for r in rules):
-        problems.append('"rules" should be a list of rule names in quotes.')
+        problems.append(_('"rules" should be a list of rule names in quotes.'))
     else:
         unknown = [r for r in rules if r not in RULES]
         if unknown:
-            problems.append(f"Unknown rule(s) {', '.join(map(repr, unknown))}: copy the names from the form.")
+            problems.append(_("Unknown rule(s) {rules}: copy the names from the form.").format(
+                rules=", ".join(map(repr, unknown))))
         if len(set(rules)) < MIN_RULES:
-            problems.append(f"Choose at least {MIN_RULES} rules.")
+            problems.append(_("Choose at least {count} rules.").format(count=MIN_RULES))
     for key in ("offline_from", "offline_until"):
         value = charter[key]
         if value is Ellipsis and key == "offline_from":
-            problems.append('"offline_from" is still ...: answer `my_offline_from` (section 3), or write an '
-                            'hour from 0 to 23 in its place, then run the cell again.')
+            problems.append(_('"offline_from" is still ...: answer `my_offline_from` (section 3), or write an '
+                              'hour from 0 to 23 in its place, then run the cell again.'))
         elif value is Ellipsis:
-            problems.append(f'Replace the ... after "{key}" with an hour, a whole number from 0 to 23.')
+            problems.append(_('Replace the ... after "{key}" with an hour, a whole number from 0 to 23.').format(
+                key=key))
         elif not _is_hour(value):
-            problems.append(f'"{key}" should be an hour, a whole number from 0 to 23.')
+            problems.append(_('"{key}" should be an hour, a whole number from 0 to 23.').format(key=key))
     if _is_hour(charter["offline_from"]) and charter["offline_from"] == charter["offline_until"]:
-        problems.append("Your offline hours start and end at the same hour: that leaves no time offline.")
+        problems.append(_("Your offline hours start and end at the same hour: that leaves no time offline."))
     if type(charter["own_words"]) is not str:
-        problems.append('"own_words" should be a text in quotes (it may be empty).')
+        problems.append(_('"own_words" should be a text in quotes (it may be empty).'))
     return problems
 
 
@@ -147,29 +153,31 @@ def choice_problems(charter: dict, offline_from, work_network, posts_colleague_p
     problems = []
     offline_from = whole_number(offline_from)
     if offline_from is Ellipsis:
-        problems.append("Answer `my_offline_from` in section 3 first (replace its ... and run that cell).")
+        problems.append(_("Answer `my_offline_from` in section 3 first (replace its ... and run that cell)."))
     elif not _is_hour(offline_from):
-        problems.append("`my_offline_from` (section 3) should be an hour, a whole number from 0 to 23, "
-                        "without quotes.")
+        problems.append(_("`my_offline_from` (section 3) should be an hour, a whole number from 0 to 23, "
+                          "without quotes."))
     elif charter["offline_from"] != offline_from:
-        problems.append(f"Your charter stops work messages at {_hour(charter['offline_from'])}, but in section 3 "
-                        f"you chose {_hour(offline_from)} (`my_offline_from`): make them agree.")
+        problems.append(_("Your charter stops work messages at {charter_hour}, but in section 3 "
+                          "you chose {chosen_hour} (`my_offline_from`): make them agree.").format(
+            charter_hour=_hour(charter["offline_from"]), chosen_hour=_hour(offline_from)))
     network = _NETWORK_BY_WORD.get(typed_word(work_network)) if type(work_network) is str else None
     if work_network is Ellipsis:
-        problems.append("Answer `my_work_network` above first (replace its ... and run that cell).")
+        problems.append(_("Answer `my_work_network` above first (replace its ... and run that cell)."))
     elif network is None:
-        problems.append("`my_work_network` should be one of " + ", ".join(f'"{n}"' for n in NETWORKS)
-                        + ", in quotes.")
+        problems.append(_("`my_work_network` should be one of {networks}, in quotes.").format(
+            networks=", ".join(f'"{n}"' for n in NETWORKS)))
     elif charter["networks"].get(network) != "work":
-        problems.append(f"You chose {network} for work contacts (`my_work_network`), but your charter marks it "
-                        f"\"{charter['networks'].get(network)}\": make them agree.")
+        problems.append(_('You chose {network} for work contacts (`my_work_network`), but your charter marks it '
+                          '"{audience}": make them agree.').format(
+            network=network, audience=charter["networks"].get(network)))
     if posts_colleague_photos is Ellipsis:
-        problems.append("Answer `i_post_colleague_photos` above first: True or False.")
+        problems.append(_("Answer `i_post_colleague_photos` above first: True or False."))
     elif type(posts_colleague_photos) is not bool:
-        problems.append("`i_post_colleague_photos` should be True or False, without quotes.")
+        problems.append(_("`i_post_colleague_photos` should be True or False, without quotes."))
     elif posts_colleague_photos and "consent_photos" not in charter["rules"]:
-        problems.append("You will post photos of colleagues or clients (`i_post_colleague_photos`), so keep the "
-                        "rule \"consent_photos\" (Code civil art. 9), or change that choice.")
+        problems.append(_("You will post photos of colleagues or clients (`i_post_colleague_photos`), so keep the "
+                          'rule "consent_photos" (Code civil art. 9), or change that choice.'))
     return problems
 
 
@@ -181,11 +189,11 @@ def check(charter, offline_from, work_network, posts_colleague_photos) -> None:
 
     answered(charter, "my_charter")
     if type(charter) is not dict:
-        raise AnswerError("`my_charter` should be the dictionary of the answer cell, in curly brackets "
-                          "{...}: run that cell again as it is, with your choices in place of the ...") from None
+        raise AnswerError(_("`my_charter` should be the dictionary of the answer cell, in curly brackets "
+                            "{...}: run that cell again as it is, with your choices in place of the ...")) from None
     problems = charter_problems(charter)
     if problems:
-        raise AnswerError("Your charter is not complete yet. " + " ".join(problems[:3])) from None
+        raise AnswerError(_("Your charter is not complete yet.") + " " + " ".join(problems[:3])) from None
     problems = choice_problems(charter, offline_from, work_network, posts_colleague_photos)
     if problems:
         raise AnswerError(" ".join(problems)) from None
@@ -211,57 +219,72 @@ def show(charter, folder: str | Path | None = None):
     graded (nbgrader or `course grade` set NBGRADER_EXECUTION): a grader's copy is not
     the learner's."""
     if type(charter) is not dict or charter_problems(charter):
-        return Note("Your charter is not complete yet: finish `my_charter` (the check under it says what is "
-                    "missing), then run this cell again.")
+        return Note(_("Your charter is not complete yet: finish `my_charter` (the check under it says what is "
+                      "missing), then run this cell again."))
     from IPython.display import Markdown
 
     from .charts import while_grading
 
     body = to_markdown(charter)
     if while_grading():
-        return Markdown("*Not saved while the notebook is graded: run this cell in your own notebook to save "
-                        "your charter.*\n\n" + body)
-    where = "next to this notebook" if folder is None else f"in {folder}"
+        return Markdown(_("*Not saved while the notebook is graded: run this cell in your own notebook to save "
+                          "your charter.*") + "\n\n" + body)
+    where = _("next to this notebook") if folder is None else _("in {folder}").format(folder=folder)
     folder = Path.cwd() if folder is None else Path(folder)
     try:
         for fmt in ("html", "md"):
             export(charter, folder, fmt)
     except OSError as error:
-        return Markdown(f"*Your charter could not be saved {where} ({error.strerror or error}). Copy it from "
-                        "below into a document of your own.*\n\n" + body)
-    return Markdown(f"*Saved {where} as **my_charter.html** (to print) and **my_charter.md**. To print it: open "
-                    "my_charter.html from the file browser on the left (right-click it, then Open in New "
-                    "Browser Tab) and print it from your browser.*\n\n" + body)
+        return Markdown(_("*Your charter could not be saved {where} ({error}). Copy it from "
+                          "below into a document of your own.*").format(where=where, error=error.strerror or error)
+                        + "\n\n" + body)
+    return Markdown(_("*Saved {where} as **my_charter.html** (to print) and **my_charter.md**. To print it: open "
+                      "my_charter.html from the file browser on the left (right-click it, then Open in New "
+                      "Browser Tab) and print it from your browser.*").format(where=where) + "\n\n" + body)
 
 
-def to_markdown(charter: dict, title: str = "My social media charter") -> str:
+def _offline_sentence(charter: dict) -> str:
+    return _("I stop reading work messages at {start} and start again at {end}, and not at the weekend.").format(
+        start=_hour(charter["offline_from"]), end=_hour(charter["offline_until"]))
+
+
+def _complete(charter: dict) -> dict:
+    """The charter, normalised, for a document; ValueError if it is not complete (a caller's mistake:
+    `show` only makes documents of complete charters)."""
     problems = charter_problems(charter)
     if problems:
-        raise ValueError("The charter is not complete yet: " + " ".join(problems))
-    charter = normalised(charter)
-    lines = [f"# {title}", "", "## My networks and who they are for", ""]
+        raise ValueError(_("The charter is not complete yet:") + " " + " ".join(problems))
+    return normalised(charter)
+
+
+def to_markdown(charter: dict, title: str | None = None) -> str:
+    """The charter as a Markdown document, in the learner's language."""
+    charter = _complete(charter)
+    lines = [f"# {title or _('My social media charter')}", "", "## " + _("My networks and who they are for"), ""]
     for net, audience in charter["networks"].items():
-        lines.append(f"- **{net}**: {AUDIENCE_WORDS[audience]}")
-    lines += ["", "## My rules", ""]
-    lines += [f"- {RULES[r]}" for r in charter["rules"]]
-    lines += ["", "## My offline hours", "",
-              f"I stop reading work messages at {_hour(charter['offline_from'])} "
-              f"and start again at {_hour(charter['offline_until'])}, and not at the weekend."]
+        line = _("{network}: {audience}").format(network=f"**{net}**", audience=_(AUDIENCE_WORDS[audience]))
+        lines.append(f"- {line}")
+    lines += ["", "## " + _("My rules"), ""]
+    lines += [f"- {_(RULES[r])}" for r in charter["rules"]]
+    lines += ["", "## " + _("My offline hours"), "", _offline_sentence(charter)]
     if charter["own_words"]:
-        lines += ["", "## In my own words", "", charter["own_words"]]
+        lines += ["", "## " + _("In my own words"), "", charter["own_words"]]
     return "\n".join(lines) + "\n"
 
 
-def to_html(charter: dict, title: str = "My social media charter") -> str:
+def to_html(charter: dict, title: str | None = None) -> str:
     """The same document as to_markdown, as a standalone HTML page."""
-    problems = charter_problems(charter)
-    if problems:
-        raise ValueError("The charter is not complete yet: " + " ".join(problems))
-    charter = normalised(charter)
-    return render("charter/page.html", title=title, own_words=charter["own_words"],
-                  networks=[(net, AUDIENCE_WORDS[a]) for net, a in charter["networks"].items()],
-                  rules=[RULES[r] for r in charter["rules"]], offline_from=_hour(charter["offline_from"]),
-                  offline_until=_hour(charter["offline_until"]))
+    charter = _complete(charter)
+    from markupsafe import Markup
+
+    # One line per network, "<b>LinkedIn</b>: work": markup of the course's own around names
+    # and words from fixed lists, each escaped by Markup.format.
+    networks = [Markup(_("{network}: {audience}")).format(network=Markup("<b>{}</b>").format(net),
+                                                           audience=_(AUDIENCE_WORDS[a]))
+                for net, a in charter["networks"].items()]
+    return render("charter/page.html", title=title or _("My social media charter"), own_words=charter["own_words"],
+                  networks=networks,
+                  rules=[_(RULES[r]) for r in charter["rules"]], offline=_offline_sentence(charter))
 
 
 def export(charter: dict, folder: str | Path, fmt: str = "md") -> Path:

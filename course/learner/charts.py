@@ -19,6 +19,8 @@ import functools
 import os
 from typing import TYPE_CHECKING
 
+from .language import _
+
 if TYPE_CHECKING:  # pyplot loads when a chart is drawn, not when a module imports this one
     import pandas as pd
     from matplotlib.figure import Figure
@@ -31,8 +33,8 @@ class ChartNotDrawn:
     """What a chart helper returns while nbgrader grades or validates the notebook."""
 
     def __repr__(self) -> str:
-        return ("[Chart not drawn while the notebook is graded (charts are not graded): "
-                "run this cell in your own notebook to see it.]")
+        return _("[Chart not drawn while the notebook is graded (charts are not graded): "
+                 "run this cell in your own notebook to see it.]")
 
 
 class ChartNote:
@@ -63,7 +65,7 @@ def for_reading(draw):
 
 
 @for_reading
-def grouped_bars(table: pd.DataFrame, title: str, ylabel: str = "number of contacts") -> Figure:
+def grouped_bars(table: pd.DataFrame, title: str, ylabel: str | None = None) -> Figure:
     """One group of bars per row of `table` (e.g. a network), one bar per column
     (e.g. an audience), each bar labelled with its value so it can be read exactly."""
     import matplotlib.pyplot as plt
@@ -80,7 +82,7 @@ def grouped_bars(table: pd.DataFrame, title: str, ylabel: str = "number of conta
         ax.bar_label(bars, padding=2, fontsize=9)
     ax.set_xticks(range(len(rows)), [str(r) for r in rows])
     ax.set_title(title)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(_("number of contacts") if ylabel is None else ylabel)
     ax.margins(y=0.15)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False)
@@ -94,27 +96,27 @@ def weekly_share_problem(weekly_share) -> str | None:
     import pandas as pd
 
     if weekly_share is Ellipsis:
-        return "Nothing to draw yet: answer `weekly_share` above (replace its ...), then run this cell again."
+        return _("Nothing to draw yet: answer `weekly_share` above (replace its ...), then run this cell again.")
     if type(weekly_share) is pd.DataFrame:
-        return ("`weekly_share` is a table, not one column: write [\"outside_hours\"] with single square "
-                "brackets, then run this cell again.")
+        return _("`weekly_share` is a table, not one column: write [\"outside_hours\"] with single square "
+                 "brackets, then run this cell again.")
     if type(weekly_share) is not pd.Series:
-        return ("Nothing to draw: `weekly_share` should be one share per week, what "
-                "groupby(...)[...].mean() gives. Fix it above, then run this cell again.")
+        return _("Nothing to draw: `weekly_share` should be one share per week, what "
+                 "groupby(...)[...].mean() gives. Fix it above, then run this cell again.")
     if len(weekly_share) == 0:
-        return "Nothing to draw: `weekly_share` has no weeks."
+        return _("Nothing to draw: `weekly_share` has no weeks.")
     if weekly_share.dtype.kind not in "biuf":
-        return "Nothing to draw: `weekly_share` should hold numbers (shares between 0 and 1)."
+        return _("Nothing to draw: `weekly_share` should hold numbers (shares between 0 and 1).")
     top = float(weekly_share.max())
     if top > 1 or float(weekly_share.min()) < 0:
-        return (f"Not drawn: a share is between 0 and 1 (100 %), but `weekly_share` goes up to {top:g}. "
-                "It holds counts, not shares: take the .mean() of \"outside_hours\", not its .sum() "
-                "or .count(), then run this cell again.")
+        return _("Not drawn: a share is between 0 and 1 (100 %), but `weekly_share` goes up to {top}. "
+                 "It holds counts, not shares: take the .mean() of \"outside_hours\", not its .sum() "
+                 "or .count(), then run this cell again.").format(top=f"{top:g}")
     return None
 
 
 @for_reading
-def weekly_share_bars(weekly_share: pd.Series, title: str = "Work messages sent outside working hours") -> Figure:
+def weekly_share_bars(weekly_share: pd.Series, title: str | None = None) -> Figure:
     """One bar per week: the share (0 to 1) of that week's messages sent outside hours,
     drawn as a percentage, with a line at one third to read the worst weeks against.
     Anything else (still `...`, counts instead of shares, a table) is not drawn: a
@@ -128,11 +130,11 @@ def weekly_share_bars(weekly_share: pd.Series, title: str = "Work messages sent 
     percent = [100 * float(v) for v in weekly_share.tolist()]
     ax.bar([str(week) for week in weekly_share.index], percent, color="#c0392b")
     ax.axhline(100 / 3, color="grey", linestyle="--", linewidth=1)
-    ax.annotate("one third", (len(percent) - 0.5, 100 / 3), xytext=(-4, 3), textcoords="offset points",
+    ax.annotate(_("one third"), (len(percent) - 0.5, 100 / 3), xytext=(-4, 3), textcoords="offset points",
                 ha="right", fontsize=8, color="dimgrey")
-    ax.set_title(title)
-    ax.set_xlabel("week")
-    ax.set_ylabel("% of the week's messages")
+    ax.set_title(_("Work messages sent outside working hours") if title is None else title)
+    ax.set_xlabel(_("week"))
+    ax.set_ylabel(_("% of the week's messages"))
     ax.tick_params(axis="x", labelrotation=90)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

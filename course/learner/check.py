@@ -17,6 +17,7 @@ import sys
 from pathlib import PurePath
 from typing import Any, Iterable
 
+from .language import N_, _
 from .plain_errors import PlainMessage
 from .words_fr import english
 
@@ -48,27 +49,28 @@ class AnswerError(PlainMessage, AssertionError):
 
 
 _TYPE_WORDS = {
-    str: 'a text in quotes, like "LinkedIn"',
-    int: "a whole number, like 3",
-    float: "a number, like 2.5",
-    bool: "True or False",
-    list: 'a list in square brackets, like ["a", "b"]',
-    tuple: 'a tuple in round brackets, like ("a", "b")',
-    dict: 'a dictionary in curly brackets, like {"key": "value"}',
-    set: 'a set in curly brackets, like {"a", "b"}',
+    str: N_('a text in quotes, like "LinkedIn"'),
+    int: N_("a whole number, like 3"),
+    float: N_("a number, like 2.5"),
+    bool: N_("True or False"),
+    list: N_('a list in square brackets, like ["a", "b"]'),
+    tuple: N_('a tuple in round brackets, like ("a", "b")'),
+    dict: N_('a dictionary in curly brackets, like {"key": "value"}'),
+    set: N_('a set in curly brackets, like {"a", "b"}'),
 }
 
 
 def _describe(value: Any) -> str:
     if value is Ellipsis:
-        return "still ... (not answered yet)"
+        return _("still ... (not answered yet)")
     if value is None:
-        return "None (empty)"
+        return _("None (empty)")
     kind = type(value)
     for t, word in _TYPE_WORDS.items():
         if kind is t:
-            return word.split(",")[0]
-    return _library_word(kind) or f"something of type {kind.__name__}"
+            # The words before the example ("a text in quotes"): every entry has one comma.
+            return _(word).split(",")[0]
+    return _library_word(kind) or _("something of type {type}").format(type=kind.__name__)
 
 
 def _library_word(kind: type) -> str | None:
@@ -76,17 +78,17 @@ def _library_word(kind: type) -> str | None:
     Only the exact type is looked at: a learner's object cannot pretend to be another."""
     pd, np = sys.modules.get("pandas"), sys.modules.get("numpy")
     if pd is not None and kind is pd.Series:
-        return "a column of a table (a pandas Series; .tolist() turns it into a list)"
+        return _("a column of a table (a pandas Series; .tolist() turns it into a list)")
     if pd is not None and kind is pd.DataFrame:
-        return "a table (a pandas DataFrame)"
+        return _("a table (a pandas DataFrame)")
     if np is not None and issubclass(kind, np.bool_):
-        return "a numpy True or False (write bool(...) around it)"
+        return _("a numpy True or False (write bool(...) around it)")
     if np is not None and issubclass(kind, np.integer):
-        return "a numpy whole number (write int(...) around it)"
+        return _("a numpy whole number (write int(...) around it)")
     if np is not None and issubclass(kind, np.floating):
-        return "a numpy number (write float(...) around it)"
+        return _("a numpy number (write float(...) around it)")
     if issubclass(kind, PurePath):
-        return "a file path (write str(...) around it to get its text)"
+        return _("a file path (write str(...) around it to get its text)")
     return None
 
 
@@ -99,10 +101,11 @@ def answered(value: Any, name: str) -> None:
     """Fail if the answer is still the `...` placeholder or empty."""
     __tracebackhide__ = True
     if value is Ellipsis:
-        _fail(f"You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell "
-              "again. If that cell shows a red message, fix what it says first.")
+        _fail(_("You have not answered yet: replace the ... after `{name} =` with your answer, then run that cell "
+                "again. If that cell shows a red message, fix what it says first.").format(name=name))
     if value is None:
-        _fail(f"`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.")
+        _fail(_("`{name}` is empty (None). Write your answer after `{name} =` and run the cell again.").format(
+            name=name))
 
 
 def is_type(value: Any, expected: type | tuple[type, ...], name: str) -> None:
@@ -112,9 +115,10 @@ def is_type(value: Any, expected: type | tuple[type, ...], name: str) -> None:
     kinds = expected if isinstance(expected, tuple) else (expected,)
     if type(value) not in kinds:
         # One example is clearer than a list of alternatives (a list also accepts a tuple).
-        wanted = ("a number, like 3 or 2.5" if set(kinds) == {int, float}
-                  else _TYPE_WORDS.get(kinds[0], kinds[0].__name__))
-        _fail(f"`{name}` should be {wanted}, but it is {_describe(value)}.")
+        wanted = (_("a number, like 3 or 2.5") if set(kinds) == {int, float}
+                  else _(_TYPE_WORDS[kinds[0]]) if kinds[0] in _TYPE_WORDS else kinds[0].__name__)
+        _fail(_("`{name}` should be {wanted}, but it is {actual}.").format(
+            name=name, wanted=wanted, actual=_describe(value)))
 
 
 def _strict_equal(actual: Any, expected: Any, tol: float = 1e-9) -> bool:
@@ -152,27 +156,31 @@ def equal(actual: Any, expected: Any, message: str, tol: float = 1e-9) -> None:
         _fail(message)
 
 
-def same_items(actual: Any, expected: Iterable[Any], name: str, what: str = "items") -> None:
+def same_items(actual: Any, expected: Iterable[Any], name: str, what: str | None = None) -> None:
     """Fail unless `actual` (a list, tuple or set) holds the same items as `expected`,
     in any order. The message names what is missing and what should not be there."""
     __tracebackhide__ = True
     is_type(actual, (list, tuple, set), name)
+    what = _("items") if what is None else what
     expected = list(expected)
     allowed = {type(e) for e in expected} or {str}
     odd = [a for a in actual if type(a) not in allowed]
     if odd:
-        _fail(f"`{name}` contains {odd[0]!r}, which is not one of the {what} this exercise asks for.")
+        _fail(_("`{name}` contains {item}, which is not one of the {what} this exercise asks for.").format(
+            name=name, item=repr(odd[0]), what=what))
     missing = [e for e in expected if e not in set(actual)]
     extra = sorted({a for a in actual if a not in set(expected)}, key=repr)
+    if missing and extra:
+        text = _("`{name}` does not hold the right {what} yet (missing: {missing}; should not be there: {extra}).")
+    elif missing:
+        text = _("`{name}` does not hold the right {what} yet (missing: {missing}).")
+    elif extra:
+        text = _("`{name}` does not hold the right {what} yet (should not be there: {extra}).")
     if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing: {', '.join(map(repr, missing))}")
-        if extra:
-            parts.append(f"should not be there: {', '.join(map(repr, extra))}")
-        _fail(f"`{name}` does not hold the right {what} yet ({'; '.join(parts)}).")
+        _fail(text.format(name=name, what=what, missing=", ".join(map(repr, missing)),
+                          extra=", ".join(map(repr, extra))))
     if type(actual) in (list, tuple) and len(actual) != len(set(actual)):
-        _fail(f"`{name}` lists some {what} twice: keep each one once.")
+        _fail(_("`{name}` lists some {what} twice: keep each one once.").format(name=name, what=what))
 
 
 def one_of(value: Any, choices: Iterable[Any], name: str) -> None:
@@ -182,7 +190,8 @@ def one_of(value: Any, choices: Iterable[Any], name: str) -> None:
     answered(value, name)
     if not any(type(value) is type(c) and value == c for c in choices):
         listed = ", ".join(repr(c) for c in choices)
-        _fail(f"`{name}` should be one of {listed} (copy it exactly, quotes included); it is {value!r}.")
+        _fail(_("`{name}` should be one of {choices} (copy it exactly, quotes included); it is {value}.").format(
+            name=name, choices=listed, value=repr(value)))
 
 
 def has_keys(value: Any, keys: Iterable[str], name: str) -> None:
@@ -193,9 +202,10 @@ def has_keys(value: Any, keys: Iterable[str], name: str) -> None:
     missing = [k for k in keys if k not in value]
     extra = [k for k in value if k not in keys]
     if missing:
-        _fail(f"`{name}` is missing the key(s) {', '.join(map(repr, missing))}.")
+        _fail(_("`{name}` is missing the key(s) {keys}.").format(name=name, keys=", ".join(map(repr, missing))))
     if extra:
-        _fail(f"`{name}` has key(s) this exercise does not use: {', '.join(map(repr, extra))}.")
+        _fail(_("`{name}` has key(s) this exercise does not use: {keys}.").format(
+            name=name, keys=", ".join(map(repr, extra))))
 
 
 def number_close(value: Any, expected: float, message: str, tol: float = 0.01) -> None:
@@ -210,7 +220,7 @@ def number_close(value: Any, expected: float, message: str, tol: float = 0.01) -
                 raise TypeError
             value = float(value)
         except (ImportError, TypeError):
-            _fail(f"The answer should be a number, but it is {_describe(value)}.")
+            _fail(_("The answer should be a number, but it is {actual}.").format(actual=_describe(value)))
     if not math.isclose(float(value), float(expected), rel_tol=tol, abs_tol=tol):
         _fail(message)
 
@@ -222,10 +232,11 @@ def table_columns(table: Any, columns: Iterable[str], name: str) -> None:
 
     answered(table, name)
     if type(table) is not pd.DataFrame:
-        _fail(f"`{name}` should be a table (a pandas DataFrame), but it is {_describe(table)}.")
+        _fail(_("`{name}` should be a table (a pandas DataFrame), but it is {actual}.").format(
+            name=name, actual=_describe(table)))
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        _fail(f"The table `{name}` has no column {', '.join(map(repr, missing))}.")
+        _fail(_("The table `{name}` has no column {columns}.").format(name=name, columns=", ".join(map(repr, missing))))
 
 
 def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
@@ -236,7 +247,8 @@ def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
 
     answered(actual, name)
     if type(actual) is not type(expected) or type(expected) not in (pd.DataFrame, pd.Series):
-        _fail(f"`{name}` should be a pandas {type(expected).__name__}, but it is {_describe(actual)}.")
+        _fail(_("`{name}` should be a pandas {type}, but it is {actual}.").format(
+            name=name, type=type(expected).__name__, actual=_describe(actual)))
     try:
         a, e = actual, expected
         if type(e) is pd.DataFrame:
@@ -254,7 +266,7 @@ def same_table(actual: Any, expected: Any, name: str, message: str) -> None:
 def right(note: str = "") -> None:
     """Print the verdict after the visible checks of a test cell pass: they reject every
     answer the grade would reject, so passing them means the answer is right."""
-    print("✓ Right." + (f" {note}" if note else ""))
+    print("✓ " + _("Right.") + (f" {note}" if note else ""))
 
 
 # --- One normalisation rule, and answer keys ------------------------------------------
@@ -320,7 +332,8 @@ def normalise(value: Any) -> Any:
         for k, v in value.items():
             k = _plain_scalar(k)
             if type(k) not in (str, int, bool, float, tuple):
-                _fail(f"A key of the dictionary is {_describe(k)}; keys should be texts in quotes or numbers.")
+                _fail(_("A key of the dictionary is {actual}; keys should be texts in quotes or numbers.").format(
+                    actual=_describe(k)))
             out[normalise(k) if type(k) is not tuple else tuple(normalise(list(k)))] = normalise(v)
         return out
     pd = sys.modules.get("pandas")
@@ -332,7 +345,8 @@ def normalise(value: Any) -> Any:
         return sorted(rows, key=_canonical)
     if isinstance(value, PurePath):
         return normalise(str(value))
-    _fail(f"The answer should be plain values (texts, numbers, lists, dictionaries), but it holds {_describe(value)}.")
+    _fail(_("The answer should be plain values (texts, numbers, lists, dictionaries), but it holds {actual}.").format(
+        actual=_describe(value)))
 
 
 def _index_key(k: Any) -> Any:
@@ -407,20 +421,21 @@ def answer_items(value: Any, name: str, item_keys: Iterable[str], what: str, hin
     items = list(value)
     for item in items:
         if type(_plain_scalar(item)) not in (str, int, float, bool):
-            _fail(f"Each item of `{name}` should be a text in quotes or a number, but one is {_describe(item)}.")
+            _fail(_("Each item of `{name}` should be a text in quotes or a number, but one is {actual}.").format(
+                name=name, actual=_describe(item)))
     digests = [key(name + "[]", item) for item in items]
     if len(set(digests)) != len(digests):
-        _fail(f"`{name}` lists some {what} twice: keep each one once.")
-    wrong = [item for item, d in zip(items, digests) if d not in accepted]
+        _fail(_("`{name}` lists some {what} twice: keep each one once.").format(name=name, what=what))
+    wrong = ", ".join(map(repr, [item for item, d in zip(items, digests) if d not in accepted]))
     missing = len(accepted - set(digests))
-    parts = []
-    if wrong:
-        parts.append(f"{', '.join(map(repr, wrong))} should not be in `{name}`")
-    if missing:
-        parts.append(f"still missing: {missing} of the {what}")
-    if parts:
-        text = "; ".join(parts)
-        _fail(text[0].upper() + text[1:] + "." + (f" {hint}" if hint else ""))
+    if wrong and missing:
+        text = _("{items} should not be in `{name}`; still missing: {count} of the {what}.")
+    elif wrong:
+        text = _("{items} should not be in `{name}`.")
+    elif missing:
+        text = _("Still missing: {count} of the {what}.")
+    if wrong or missing:
+        _fail(text.format(items=wrong, name=name, count=missing, what=what) + (f" {hint}" if hint else ""))
 
 
 def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]], hint: str = "",
@@ -437,24 +452,28 @@ def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]
     for k, v in value.items():
         nk = normalise(k) if type(k) is str else _plain_scalar(k)
         if nk in given:
-            _fail(f"`{name}` has the key {k!r} twice (keys are compared without capitals or spaces).")
+            _fail(_("`{name}` has the key {key} twice (keys are compared without capitals or spaces).").format(
+                name=name, key=repr(k)))
         given[nk] = (k, v)
-    missing = [orig for nk, (orig, _) in expected.items() if nk not in given]
-    extra = [orig for nk, (orig, _) in given.items() if nk not in expected]
+    missing = [orig for nk, (orig, _keys) in expected.items() if nk not in given]
+    extra = [orig for nk, (orig, _value) in given.items() if nk not in expected]
     if missing:
-        _fail(f"`{name}` is missing the key(s) {', '.join(map(repr, missing))}.")
+        _fail(_("`{name}` is missing the key(s) {keys}.").format(name=name, keys=", ".join(map(repr, missing))))
     if extra:
-        _fail(f"`{name}` has key(s) this exercise does not use: {', '.join(map(repr, extra))}.")
+        _fail(_("`{name}` has key(s) this exercise does not use: {keys}.").format(
+            name=name, keys=", ".join(map(repr, extra))))
     not_yet = []
     for nk, (orig, keys) in expected.items():
         entry = given[nk][1]
         if entry is Ellipsis:
-            _fail(f"The entry {orig!r} of `{name}` has no answer yet: replace its ... with your answer.")
+            _fail(_("The entry {entry} of `{name}` has no answer yet: replace its ... with your answer.").format(
+                entry=repr(orig), name=name))
         if key(f"{name}[{orig}]", entry) not in _keys(keys):
             not_yet.append(orig)
     if not_yet:
         first = (hints or {}).get(not_yet[0], hint)
-        _fail(f"The answer for {', '.join(map(repr, not_yet))} in `{name}` is not right. {first}".rstrip())
+        _fail((_("The answer for {entries} in `{name}` is not right.").format(
+            entries=", ".join(map(repr, not_yet)), name=name) + " " + first).rstrip())
 
 
 # In a learner's Jupyter kernel, common Python mistakes are explained in plain words

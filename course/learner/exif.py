@@ -18,6 +18,7 @@ import pandas as pd
 from PIL import Image
 
 from .check import typed_word
+from .language import N_, _
 
 # EXIF tag numbers (EXIF 2.3 / TIFF 6.0).
 GPS_IFD = 0x8825
@@ -31,13 +32,13 @@ JPEG_QUALITY = 85
 # help centres and tests of uploaded files). Platforms change: when in doubt, remove the
 # position yourself (`remove_gps`). name: (how the photo is sent, keeps the GPS position)
 CHANNELS = {
-    "facebook": ("posted on Facebook", False),
-    "instagram": ("posted on Instagram (post or story)", False),
-    "x": ("posted on X", False),
-    "whatsapp_photo": ("sent in WhatsApp as a photo (the usual way)", False),
-    "whatsapp_document": ('sent in WhatsApp "as document", to keep full quality', True),
-    "email": ("attached to an e-mail", True),
-    "cloud_link": ("shared as a link to a cloud drive (Google Drive, OneDrive, Dropbox...)", True),
+    "facebook": (N_("posted on Facebook"), False),
+    "instagram": (N_("posted on Instagram (post or story)"), False),
+    "x": (N_("posted on X"), False),
+    "whatsapp_photo": (N_("sent in WhatsApp as a photo (the usual way)"), False),
+    "whatsapp_document": (N_('sent in WhatsApp "as document", to keep full quality'), True),
+    "email": (N_("attached to an e-mail"), True),
+    "cloud_link": (N_("shared as a link to a cloud drive (Google Drive, OneDrive, Dropbox...)"), True),
 }
 
 
@@ -46,14 +47,16 @@ def keeps_location(channel: str) -> bool:
     is one of `CHANNELS` (case and surrounding spaces ignored)."""
     name = typed_word(str(channel))
     if name not in CHANNELS:
-        raise ValueError(f"{channel!r} is not one of the channels: {', '.join(CHANNELS)}.")
+        raise ValueError(_("{channel} is not one of the channels: {channels}.").format(
+            channel=repr(channel), channels=", ".join(CHANNELS)))
     return CHANNELS[name][1]
 
 
 def channel_table() -> pd.DataFrame:
     """The ways of sending a photo, by name and in words (not whether each keeps the position:
     deciding that is the learner's exercise)."""
-    return pd.DataFrame([{"channel": name, "how the photo is sent": how} for name, (how, _) in CHANNELS.items()])
+    return pd.DataFrame([{"channel": name, "how the photo is sent": _(how)}
+                         for name, (how, _keeps) in CHANNELS.items()])
 
 
 def photos_folder() -> Path:
@@ -70,7 +73,8 @@ def photo_path(name: str) -> Path:
     path = photos_folder() / name
     if not path.is_file():
         known = ", ".join(p.name for p in sample_photos())
-        raise FileNotFoundError(f"There is no sample photo called {name!r}. The photos are: {known}.")
+        raise FileNotFoundError(_("There is no sample photo called {name}. The photos are: {photos}.").format(
+            name=repr(name), photos=known))
     return path
 
 
@@ -120,7 +124,7 @@ def _save_copy(img: Image.Image, exif: Image.Exif, source: Path, folder: str | P
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / source.name
     if target.resolve() == source.resolve():
-        raise ValueError("Choose another folder for the copy: the original photo must stay as it is.")
+        raise ValueError(_("Choose another folder for the copy: the original photo must stay as it is."))
     img.save(target, "JPEG", exif=exif, quality=JPEG_QUALITY)
     return target
 

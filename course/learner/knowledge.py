@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import key, typed_word
+from .language import _
 
 # Tests point this at a bank of their own (or pass `folder=`).
 QUESTIONS_DIR = Path(__file__).parent / "questions"
@@ -116,21 +117,25 @@ def _answer_for(answers: dict, number: int) -> Any:
 
 def _listed(numbers: list[int]) -> str:
     words = [str(n) for n in numbers]
-    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return ("question " if len(words) == 1 else "questions ") + text
+    if len(words) == 1:
+        return _("question {number}").format(number=words[0])
+    return _("questions {numbers} and {last}").format(numbers=", ".join(words[:-1]), last=words[-1])
 
 
 def _letters(options: tuple[str, ...]) -> str:
     quoted = [f'"{o}"' for o in options]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("{letters} or {last}").format(letters=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def _problems(bank: list[Question], answers: Any, name: str) -> tuple[list[str], set[int]]:
     """Plain sentences about what is not answered or not a letter, and the numbers of the
     questions whose answer is one of the options."""
     if type(answers) is not dict:
-        return ([f"`{name}` should stay the list of answers in curly brackets {{ }}, one line per "
-                 "question, like 1: \"a\",. Undo your change to that cell (Edit > Undo), then run it again."],
+        return ([_("`{name}` should stay the list of answers in curly brackets {{ }}, one line per "
+                   "question, like 1: \"a\",. Undo your change to that cell (Edit > Undo), then run it again.").format(
+                     name=name)],
                 set())
     open_, odd, valid = [], [], set()
     for q in bank:
@@ -138,19 +143,21 @@ def _problems(bank: list[Question], answers: Any, name: str) -> tuple[list[str],
         if _unanswered(answer):
             open_.append(q.number)
         elif _letter(answer, q.options) is None:
-            odd.append(f"Question {q.number}: write one letter in quotes: {_letters(q.options)}.")
+            odd.append(_("Question {number}: write one letter in quotes: {letters}.").format(
+                number=q.number, letters=_letters(q.options)))
         else:
             valid.add(q.number)
     lines = []
     if open_:
-        lines.append(f"Not answered yet: {_listed(open_)}. Replace each ... with one letter in quotes, "
-                     f"like {_letters(bank[0].options[:1])}, then run this cell again.")
+        lines.append(_("Not answered yet: {questions}. Replace each ... with one letter in quotes, "
+                       "like {example}, then run this cell again.").format(
+            questions=_listed(open_), example=_letters(bank[0].options[:1])))
     lines += odd
     known = {q.number for q in bank}
     extra = [k for k in answers
              if not any((type(k) is int and k == n) or (type(k) is str and k.strip() == str(n)) for n in known)]
     if extra:
-        lines.append(f"There is no question {extra[0]!r} here: remove that line.")
+        lines.append(_("There is no question {number} here: remove that line.").format(number=repr(extra[0])))
     return lines, valid
 
 
@@ -158,8 +165,8 @@ def _bank_or_say(assignment: str, folder) -> list[Question] | None:
     try:
         return questions(assignment, folder)
     except BankError:
-        print(f"The questions of {assignment} could not be read. This is not your mistake: carry on with "
-              "the module, and tell your trainer.")
+        print(_("The questions of {assignment} could not be read. This is not your mistake: carry on with "
+                "the module, and tell your trainer.").format(assignment=assignment))
         return None
 
 
@@ -170,13 +177,13 @@ def noted(assignment: str, answers: Any, folder: Path | str | None = None) -> No
         bank = _bank_or_say(assignment, folder)
         if bank is None:
             return
-        lines, _ = _problems(bank, answers, "knowledge_before")
+        lines, _valid = _problems(bank, answers, "knowledge_before")
         if lines:
             print("\n".join(lines))
         else:
-            print("Noted. Nothing is graded here: the same questions come back at the end of the module.")
+            print(_("Noted. Nothing is graded here: the same questions come back at the end of the module."))
     except Exception:  # an ungraded check must never stop Run All
-        print("Your answers could not be read here; nothing is graded, so carry on with the module.")
+        print(_("Your answers could not be read here; nothing is graded, so carry on with the module."))
 
 
 def compare(assignment: str, before: Any, after: Any, folder: Path | str | None = None) -> None:
@@ -195,16 +202,18 @@ def compare(assignment: str, before: Any, after: Any, folder: Path | str | None 
             now = answer_is_right(assignment, q, _answer_for(after, q.number)) if q.number in valid_now else None
             right_before += was is True
             right_now += now is True
-            start = {True: "right", False: "not right", None: "not answered"}[was]
+            start = {True: _("right"), False: _("not right"), None: _("not answered")}[was]
             if now is None:
-                out.append(f"Question {q.number}: at the start {start}; now not answered yet.")
+                out.append(_("Question {number}: at the start {start}; now not answered yet.").format(
+                    number=q.number, start=start))
             else:
-                out.append(f"Question {q.number}: at the start {start}; now {'right' if now else 'not right'}. "
-                           f"{q.why}")
+                out.append(_("Question {number}: at the start {start}; now {now}.").format(
+                    number=q.number, start=start, now=_("right") if now else _("not right")) + f" {q.why}")
         total = len(bank)
-        out.append(f"{right_before} of {total} right at the start, {right_now} of {total} now.")
+        out.append(_("{before} of {total} right at the start, {now} of {total} now.").format(
+            before=right_before, now=right_now, total=total))
         if lines:
             out += ["", *lines]
         print("\n".join(out))
     except Exception:  # an ungraded check must never stop Run All
-        print("Your answers could not be compared here; nothing is graded, so carry on with the module.")
+        print(_("Your answers could not be compared here; nothing is graded, so carry on with the module."))

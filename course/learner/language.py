@@ -48,3 +48,9 @@ def _(text: str) -> str:
     if _current == "en":
         return text
     return messages(_current).get(text, text)
+
+
+def N_(text: str) -> str:
+    """Marks an English message kept in a constant (read when a module is imported, before
+    the notebook chooses its language): it is translated where it is shown, with `_()`."""
+    return text

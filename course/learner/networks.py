@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .check import typed_word
+from .language import N_, _
 
-ACTIVE = "active"
+ACTIVE = N_("active")
 
 
 @dataclass(frozen=True)
@@ -39,52 +40,52 @@ class Network:
 
 CATALOGUE: tuple[Network, ...] = (
     Network(
-        name="LinkedIn", column="linkedin", main_use="work",
-        default_visibility="public profile: anyone, including search engines, can see it",
+        name="LinkedIn", column="linkedin", main_use=N_("work"),
+        default_visibility=N_("public profile: anyone, including search engines, can see it"),
         audience_controls=("Public profile visibility", "Who can see your connections",
                            "Post audience: Anyone or Connections only", "Private browsing mode"),
-        status=ACTIVE, source="LinkedIn Help Centre", public_by_default=True),
+        status=ACTIVE, source=N_("LinkedIn Help Centre"), public_by_default=True),
     Network(
-        name="Facebook", column="facebook", main_use="private life",
-        default_visibility="set per post; check the audience button before posting",
+        name="Facebook", column="facebook", main_use=N_("private life"),
+        default_visibility=N_("set per post; check the audience button before posting"),
         audience_controls=("Public", "Friends", "Friends except...", "Specific friends", "Only me",
                            "Custom", "Lists: Close Friends, Acquaintances, Restricted", "Tag review"),
-        status=ACTIVE, source="Facebook Help Centre",
+        status=ACTIVE, source=N_("Facebook Help Centre"),
         # A Restricted friend sees only Public posts and the posts they are tagged in.
         approved_only=("Friends", "Friends except...", "Specific friends")),
     Network(
-        name="Instagram", column="instagram", main_use="private life",
-        default_visibility="public account for adults, unless switched to private",
+        name="Instagram", column="instagram", main_use=N_("private life"),
+        default_visibility=N_("public account for adults, unless switched to private"),
         audience_controls=("Public account", "Private account", "Close Friends (stories, posts, reels)"),
-        status=ACTIVE, source="Instagram Help Centre", public_by_default=True, approved_only=("Private account",)),
+        status=ACTIVE, source=N_("Instagram Help Centre"), public_by_default=True, approved_only=("Private account",)),
     Network(
-        name="WhatsApp", column="whatsapp", main_use="private life",
-        default_visibility="messages reach only the chat or group they are sent to",
+        name="WhatsApp", column="whatsapp", main_use=N_("private life"),
+        default_visibility=N_("messages reach only the chat or group they are sent to"),
         audience_controls=("Choose the chat or group", "Status audience: My contacts",
                            "Status audience: My contacts except...", "Status audience: Only share with..."),
-        status=ACTIVE, source="WhatsApp Help Centre"),
+        status=ACTIVE, source=N_("WhatsApp Help Centre")),
     Network(
-        name="TikTok", column="tiktok", main_use="private life",
-        default_visibility="public account for adults (private by default under 16)",
+        name="TikTok", column="tiktok", main_use=N_("private life"),
+        default_visibility=N_("public account for adults (private by default under 16)"),
         audience_controls=("Public account", "Private account", "Audience per video"),
-        status=ACTIVE, source="TikTok Help Centre", public_by_default=True, approved_only=("Private account",)),
+        status=ACTIVE, source=N_("TikTok Help Centre"), public_by_default=True, approved_only=("Private account",)),
     Network(
-        name="X", column="x", main_use="private life",
-        default_visibility="public: anyone can read, search and repost",
+        name="X", column="x", main_use=N_("private life"),
+        default_visibility=N_("public: anyone can read, search and repost"),
         audience_controls=("Public (default)", "Protect your posts"),
-        status=ACTIVE, source="X Help Centre", public_by_default=True, approved_only=("Protect your posts",)),
+        status=ACTIVE, source=N_("X Help Centre"), public_by_default=True, approved_only=("Protect your posts",)),
     Network(
-        name="Google+", column=None, main_use="none (closed)",
+        name="Google+", column=None, main_use=N_("none (closed)"),
         default_visibility="-",
         audience_controls=(),
-        status="closed to consumers on 2 April 2019, after API bugs exposed profile data",
-        source="Google's announcement of the Google+ shutdown"),
+        status=N_("closed to consumers on 2 April 2019, after API bugs exposed profile data"),
+        source=N_("Google's announcement of the Google+ shutdown")),
     Network(
-        name="Viadeo", column=None, main_use="marginal",
+        name="Viadeo", column=None, main_use=N_("marginal"),
         default_visibility="-",
         audience_controls=(),
-        status="went into receivership in 2016; marginal since",
-        source="press reports on Viadeo"),
+        status=N_("went into receivership in 2016; marginal since"),
+        source=N_("press reports on Viadeo")),
 )
 
 
@@ -99,7 +100,8 @@ def get(name: str) -> Network:
     for network in CATALOGUE:
         if typed_word(network.name) == wanted or (network.column or "") == wanted:
             return network
-    raise KeyError(f"No network called {name!r}; the catalogue has {', '.join(names())}.")
+    raise KeyError(_("No network called {name}; the catalogue has {networks}.").format(
+        name=repr(name), networks=", ".join(names())))
 
 
 def contact_columns() -> list[str]:
@@ -112,7 +114,8 @@ def display_name(column: str) -> str:
     for network in CATALOGUE:
         if network.column == column:
             return network.name
-    raise KeyError(f"No network uses the column {column!r}; the columns are {', '.join(contact_columns())}.")
+    raise KeyError(_("No network uses the column {column}; the columns are {columns}.").format(
+        column=repr(column), columns=", ".join(contact_columns())))
 
 
 def public_by_default() -> list[str]:
@@ -130,8 +133,13 @@ def spellings(control: str) -> list[str]:
 
 
 def as_table() -> pd.DataFrame:
-    """The catalogue as a table, one row per network, for a notebook to show."""
-    rows = [{"network": n.name, "main use today": n.main_use, "by default": n.default_visibility,
-             "audience controls": "; ".join(n.audience_controls) or "-", "status": n.status,
-             "source": n.source} for n in CATALOGUE]
+    """The catalogue as a table, one row per network, for a notebook to show. Its descriptions
+    are in the learner's language; the column names (code reads them) and the controls' names
+    (answers are written with them) stay as they are."""
+    def shown(text: str) -> str:
+        return _(text) if text != "-" else text
+
+    rows = [{"network": n.name, "main use today": shown(n.main_use), "by default": shown(n.default_visibility),
+             "audience controls": "; ".join(n.audience_controls) or "-", "status": shown(n.status),
+             "source": shown(n.source)} for n in CATALOGUE]
     return pd.DataFrame(rows).set_index("network")

@@ -17,15 +17,17 @@ import pandas as pd
 
 from .charts import for_reading
 from .data import load
+from .language import N_, _
 
 # The character sets a password can draw from, smallest first. "all printable" is the
-# 94 characters a US keyboard types without the space bar.
+# 94 characters a US keyboard types without the space bar. The names are the data's; the
+# chart shows them in the learner's language.
 ALPHABETS: dict[str, str] = {
-    "digits": string.digits,
-    "lowercase": string.ascii_lowercase,
-    "letters": string.ascii_letters,
-    "letters and digits": string.ascii_letters + string.digits,
-    "all printable": string.ascii_letters + string.digits + string.punctuation,
+    N_("digits"): string.digits,
+    N_("lowercase"): string.ascii_lowercase,
+    N_("letters"): string.ascii_letters,
+    N_("letters and digits"): string.ascii_letters + string.digits,
+    N_("all printable"): string.ascii_letters + string.digits + string.punctuation,
 }
 
 _CONSONANTS = "bdfgklmnprstvz"
@@ -116,7 +118,7 @@ def breached_hashes() -> set[str]:
 # CNIL délibération n° 2022-100: the bits a password needs, by login system: the password
 # alone protects the account (about 80), failed tries are limited (50), the code unlocks
 # extra hardware that blocks after a few wrong tries (13).
-CNIL_THRESHOLDS = {"password alone": 80, "limited tries": 50, "extra hardware": 13}
+CNIL_THRESHOLDS = {N_("password alone"): 80, N_("limited tries"): 50, N_("extra hardware"): 13}
 
 
 @for_reading
@@ -129,14 +131,14 @@ def plot_entropy_by_length(max_length: int = 20):
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for name, chars in ALPHABETS.items():
         ax.plot(lengths, [n * math.log2(len(chars)) for n in lengths], marker=".",
-                label=f"{name} ({len(chars)} symbols)")
+                label=_("{alphabet} ({count} symbols)").format(alphabet=_(name), count=len(chars)))
     for label, bits in CNIL_THRESHOLDS.items():
         ax.axhline(bits, color="grey", linestyle="--", linewidth=1)
-        ax.annotate(f"CNIL: {label} ({bits} bits)", (max_length, bits), xytext=(-4, 3),
-                    textcoords="offset points", fontsize=8, color="dimgrey", ha="right")
-    ax.set_xlabel("length (characters)")
-    ax.set_ylabel("entropy (bits)")
-    ax.set_title("A random password gets stronger with every character")
+        ax.annotate(_("CNIL: {threshold} ({bits} bits)").format(threshold=_(label), bits=bits), (max_length, bits),
+                    xytext=(-4, 3), textcoords="offset points", fontsize=8, color="dimgrey", ha="right")
+    ax.set_xlabel(_("length (characters)"))
+    ax.set_ylabel(_("entropy (bits)"))
+    ax.set_title(_("A random password gets stronger with every character"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, 0.93))
     ax.set_xlim(1, max_length)
     ax.set_xticks(range(2, max_length + 1, 2))

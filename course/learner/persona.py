@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import for_reading
+from .language import N_, _
 
 # From the calmest tone to the one that discredits most quickly.
-TONE_ORDER = ["professional", "friendly", "humorous", "angry", "crude"]
+TONE_ORDER = [N_("professional"), N_("friendly"), N_("humorous"), N_("angry"), N_("crude")]
 TONE_COLOURS = {"professional": "#1f77b4", "friendly": "#2ca02c", "humorous": "#bcbd22",
                 "angry": "#ff7f0e", "crude": "#d62728"}
 NETWORK_ORDER = ["LinkedIn", "X", "Facebook", "Instagram", "TikTok"]
@@ -48,11 +49,11 @@ def plot_tone_timeline(posts: pd.DataFrame):
             ax.scatter(dates[picked], posts.loc[picked, "network"].map(row),
                        s=110 if is_public else 45, color=TONE_COLOURS[tone],
                        edgecolors="black" if is_public else "none", linewidths=1.2,
-                       label=f"{tone}{' (public)' if is_public else ''}", zorder=3)
+                       label=_("{tone} (public)").format(tone=_(tone)) if is_public else _(tone), zorder=3)
     ax.set_yticks(range(len(networks)), networks)
     ax.set_ylim(len(networks) - 0.5, -0.5)  # first network on top
     ax.grid(axis="x", alpha=0.3)
-    ax.set_title("Tone of each post, network by network (large dots: anyone can see them)")
+    ax.set_title(_("Tone of each post, network by network (large dots: anyone can see them)"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     fig.tight_layout()
     plt.close(fig)  # the notebook shows it; no second copy from pyplot's state

@@ -16,6 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from .language import _
 from .plain_errors import PlainMessage
 
 KINDS = ("phone", "email", "iban", "date", "flight", "boarding_pass")
@@ -84,25 +85,27 @@ class DetectorError(PlainMessage, ValueError):
 
 def _compile(detector: dict) -> dict[str, list[re.Pattern]]:
     if type(detector) is not dict:
-        raise DetectorError("The detector should be a dictionary: {\"phone\": [...], \"email\": [...], ...}.")
+        raise DetectorError(_("The detector should be a dictionary: {\"phone\": [...], \"email\": [...], ...}."))
     compiled: dict[str, list[re.Pattern]] = {}
     for kind, clues in detector.items():
         if clues is Ellipsis:
-            raise DetectorError(f"The entry for {kind!r} is still ...: replace it with your answer.")
+            raise DetectorError(_("The entry for {kind} is still ...: replace it with your answer.").format(
+                kind=repr(kind)))
         if type(clues) is str:
             clues = [clues]
         if type(clues) not in (list, tuple) or not all(type(c) is str for c in clues):
-            raise DetectorError(f"The entry for {kind!r} should be a list of texts in quotes, "
-                                "like [\"boarding pass\"].")
+            raise DetectorError(_("The entry for {kind} should be a list of texts in quotes, "
+                                  "like [\"boarding pass\"].").format(kind=repr(kind)))
         patterns = []
         for clue in clues:
             if not clue.strip():
-                raise DetectorError(f"The entry for {kind!r} holds an empty text: remove it.")
+                raise DetectorError(_("The entry for {kind} holds an empty text: remove it.").format(kind=repr(kind)))
             try:
                 patterns.append(re.compile(clue, re.IGNORECASE))
             except re.error as exc:
-                raise DetectorError(f"The clue {clue!r} for {kind!r} is not a valid pattern ({exc}). "
-                                    "Copy it again from the options above.") from None
+                raise DetectorError(_("The clue {clue} for {kind} is not a valid pattern ({error}). "
+                                      "Copy it again from the options above.").format(
+                    clue=repr(clue), kind=repr(kind), error=exc)) from None
         compiled[kind] = patterns
     return compiled
 

@@ -18,6 +18,8 @@ import sys
 import types
 from typing import Any
 
+from .language import N_, _
+
 RED, RESET = "\x1b[1;31m", "\x1b[0m"
 
 
@@ -26,10 +28,10 @@ class PlainMessage(Exception):
     model cannot read): IPython shows `_render_traceback_` instead of a traceback, so the
     learner, and nbgrader's Validate dialog, read one sentence and no course code."""
 
-    label = "Not right yet."
+    label = N_("Not right yet.")
 
     def _render_traceback_(self):
-        return shown(f"✗ {self.label}", str(self))
+        return shown(f"✗ {_(self.label)}", str(self))
 
 
 def shown(label: str, message: str, width: int = 96) -> list[str]:
@@ -118,10 +120,11 @@ def explain(error: BaseException, tb: types.TracebackType | None = None,
         word = match.group(1)
         similar = [n for n in _names_like(word, known_names) if n != word]
         if similar:
-            return (f"Python does not know the name `{word}`. Did you mean `{similar[0]}`? "
-                    "Names must be written exactly, capitals included.")
-        return (f"Python does not know the name `{word}`. If you meant the text {word}, put it in quotes: "
-                f"\"{word}\". If it is made in an earlier cell, run that cell first (or Run All from the top).")
+            return _("Python does not know the name `{word}`. Did you mean `{similar}`? "
+                     "Names must be written exactly, capitals included.").format(word=word, similar=similar[0])
+        return _("Python does not know the name `{word}`. If you meant the text {word}, put it in quotes: "
+                 "\"{word}\". If it is made in an earlier cell, run that cell first (or Run All from the top).").format(
+            word=word)
 
     if kind is KeyError:
         missing = error.args[0] if error.args else None
@@ -133,59 +136,63 @@ def explain(error: BaseException, tb: types.TracebackType | None = None,
         if table is not None:
             columns = [str(c) for c in table.columns]
             similar = _names_like(str(missing), columns)
-            tip = f" Did you mean {similar[0]!r}?" if similar else ""
-            return (f"The table has no column {missing!r}.{tip} Its columns are: {_listing(columns)}. "
-                    "Column names are written exactly, in quotes.")
+            tip = " " + _("Did you mean {name}?").format(name=repr(similar[0])) if similar else ""
+            return _("The table has no column {missing}.{tip} Its columns are: {columns}. "
+                     "Column names are written exactly, in quotes.").format(
+                missing=repr(missing), tip=tip, columns=_listing(columns))
         found = _dict_with_key(_user_frame(tb), missing)
         if found:
             name, mapping = found
             keys = list(mapping)
             similar = _names_like(str(missing), [str(k) for k in keys])
-            tip = f" Did you mean {similar[0]!r}?" if similar else ""
-            return (f"`{name}` has no key {missing!r}.{tip} Its keys are: {_listing(keys)}. "
-                    "Keys are written exactly, capitals included.")
-        return (f"There is no key (or column) {missing!r} here. Check its spelling and capitals "
-                "against the table or dictionary you are reading.")
+            tip = " " + _("Did you mean {name}?").format(name=repr(similar[0])) if similar else ""
+            return _("`{name}` has no key {missing}.{tip} Its keys are: {keys}. "
+                     "Keys are written exactly, capitals included.").format(
+                name=name, missing=repr(missing), tip=tip, keys=_listing(keys))
+        return _("There is no key (or column) {missing} here. Check its spelling and capitals "
+                 "against the table or dictionary you are reading.").format(missing=repr(missing))
 
     if kind is TypeError:
         if "Invalid comparison between" in text and "str" in text or "'<' not supported between instances of" in text \
                 or "'>' not supported between instances of" in text:
-            return ("You are comparing numbers with text. A number in quotes, like \"90\", is text: "
-                    "write numbers without quotes (90), and words with quotes (\"work\").")
+            return _("You are comparing numbers with text. A number in quotes, like \"90\", is text: "
+                     "write numbers without quotes (90), and words with quotes (\"work\").")
         if "'ellipsis'" in text:
-            return ("This uses an answer that is still `...`: answer the exercise above first "
-                    "(replace its ... and run that cell), then run this cell again.")
+            return _("This uses an answer that is still `...`: answer the exercise above first "
+                     "(replace its ... and run that cell), then run this cell again.")
         if "'NoneType'" in text:
-            return ("This uses a value that is empty (None): check that the answer above holds a value "
-                    "(a line like `name = ...` with your answer after the =) and run it again.")
+            return _("This uses a value that is empty (None): check that the answer above holds a value "
+                     "(a line like `name = ...` with your answer after the =) and run it again.")
         if "list indices must be integers" in text:
-            return ("This is a list, and a list is read by position (0, 1, ...), not by name. If you meant "
-                    "a dictionary, write it with curly brackets: {\"key\": \"value\"}.")
+            return _("This is a list, and a list is read by position (0, 1, ...), not by name. If you meant "
+                     "a dictionary, write it with curly brackets: {\"key\": \"value\"}.")
         if "string indices must be integers" in text:
-            return ("This is a text, not a dictionary or a table, so it cannot be read by a name in "
-                    "square brackets. Check which value you meant to use.")
+            return _("This is a text, not a dictionary or a table, so it cannot be read by a name in "
+                     "square brackets. Check which value you meant to use.")
         if "object is not callable" in text:
-            return ("Round brackets after a value call it like a function. If you meant to pick an item, "
-                    "use square brackets: table[\"column\"].")
+            return _("Round brackets after a value call it like a function. If you meant to pick an item, "
+                     "use square brackets: table[\"column\"].")
         if "can only concatenate str" in text or "unsupported operand type" in text:
-            return ("Text and numbers cannot be added together. Put quotes around both or around neither.")
+            return _("Text and numbers cannot be added together. Put quotes around both or around neither.")
         return None
 
     if kind is AttributeError:
         match = re.search(r"'(\w+)' object has no attribute '(\w+)'", text)
         if match and match.group(1) in ("list", "str", "int", "float", "tuple", "dict", "ellipsis", "NoneType"):
-            what = {"list": "a list", "str": "a text", "int": "a number", "float": "a number",
-                    "tuple": "a tuple", "dict": "a dictionary", "ellipsis": "an unanswered `...`",
-                    "NoneType": "an empty value (None)"}[match.group(1)]
-            return (f"`.{match.group(2)}` does not work on {what}. Check that the value is the kind this "
-                    "exercise asks for (a dictionary is written {\"key\": \"value\"}, a list [\"a\", \"b\"]).")
+            what = {"list": _("a list"), "str": _("a text"), "int": _("a number"), "float": _("a number"),
+                    "tuple": _("a tuple"), "dict": _("a dictionary"), "ellipsis": _("an unanswered `...`"),
+                    "NoneType": _("an empty value (None)")}[match.group(1)]
+            return _("`.{attribute}` does not work on {what}. Check that the value is the kind this "
+                     "exercise asks for (a dictionary is written {{\"key\": \"value\"}}, "
+                     "a list [\"a\", \"b\"]).").format(
+                attribute=match.group(2), what=what)
         return None
 
     if kind is IndexError and "out of range" in text:
-        return "This asks for an item past the end of a list or table. Positions start at 0: the first item is [0]."
+        return _("This asks for an item past the end of a list or table. Positions start at 0: the first item is [0].")
 
     if kind is ZeroDivisionError:
-        return "This divides by zero: a count used as divisor is 0. Check the filter above it keeps some rows."
+        return _("This divides by zero: a count used as divisor is 0. Check the filter above it keeps some rows.")
 
     return None
 
@@ -193,23 +200,25 @@ def explain(error: BaseException, tb: types.TracebackType | None = None,
 def explain_syntax(error: SyntaxError) -> str:
     """Plain words for a line Python cannot read."""
     text = (error.msg or "").lower()
-    where = f" (line {error.lineno})" if error.lineno else ""
+    where = " " + _("(line {number})").format(number=error.lineno) if error.lineno else ""
     if "unterminated string" in text or "eol while scanning" in text or "unterminated triple" in text:
-        return (f"A text is missing its closing quote{where}. Every text starts and ends with the same "
-                "quote: \"LinkedIn\".")
-    if "was never closed" in text or "unexpected eof" in text or "incomplete input" in text:
-        return (f"A bracket opened{where} is never closed. If you pasted code, check you copied it whole, "
-                "down to its last bracket.")
-    if "unmatched" in text or "does not match" in text:
-        return f"A closing bracket{where} has no opening bracket to match: check the brackets pair up."
-    if "indent" in text:
-        return f"The spaces at the start of a line{where} are off: line it up with the lines around it."
-    if "perhaps you forgot a comma" in text or "invalid syntax" in text:
-        return (f"Python cannot read this line{where}. Look for a missing comma between items, missing quotes "
-                "around a text, or a single = where == (compare) was meant.")
-    if "cannot assign" in text or "maybe you meant '=='" in text:
-        return f"Python cannot read this line{where}: use == to compare and a single = to give a name."
-    return f"Python cannot read this line{where}: {error.msg}."
+        message = _("A text is missing its closing quote{where}. Every text starts and ends with the same "
+                    "quote: \"LinkedIn\".")
+    elif "was never closed" in text or "unexpected eof" in text or "incomplete input" in text:
+        message = _("A bracket opened{where} is never closed. If you pasted code, check you copied it whole, "
+                    "down to its last bracket.")
+    elif "unmatched" in text or "does not match" in text:
+        message = _("A closing bracket{where} has no opening bracket to match: check the brackets pair up.")
+    elif "indent" in text:
+        message = _("The spaces at the start of a line{where} are off: line it up with the lines around it.")
+    elif "perhaps you forgot a comma" in text or "invalid syntax" in text:
+        message = _("Python cannot read this line{where}. Look for a missing comma between items, missing quotes "
+                    "around a text, or a single = where == (compare) was meant.")
+    elif "cannot assign" in text or "maybe you meant '=='" in text:
+        message = _("Python cannot read this line{where}: use == to compare and a single = to give a name.")
+    else:
+        message = _("Python cannot read this line{where}: {error}.")
+    return message.format(where=where, error=error.msg)
 
 
 def install(shell) -> bool:

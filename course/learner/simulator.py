@@ -33,9 +33,11 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from ..templates import render as render_template
+from .language import _, language
 from .visibility import (FACEBOOK_LISTS, GROUPS, LINKEDIN_MEMBERS, NETWORK_NAMES, TAGGED_FRIENDS,
                          TAGGED_FRIENDS_PENDING, ContactBook, SettingsError, Visibility, alex_contacts,
                          explain, who_can_see)
+from .visibility.model import LIST_WORDS, group_words
 
 CAN_SEE_COLOUR = "#c0392b"
 CONNECTED_COLOUR = "#d5d8dc"
@@ -43,8 +45,14 @@ TAGGED_COLOUR = "#e67e22"
 SCREENSHOT_COLOUR = "#8e44ad"
 PUBLIC_COLOUR = "#7b241c"
 MEMBERS_COLOUR = "#2471a3"
-WHO_OPTIONS = [(g.replace("_", " "), g) for g in GROUPS] + \
-              [(f"list: {name.replace('_', ' ').title()}", name) for name in FACEBOOK_LISTS]
+
+
+def who_options() -> list[tuple[str, str]]:
+    """The groups and Facebook lists a post can leave out or be shared with: (label, value)."""
+    return [(group_words(g), g) for g in GROUPS] + \
+           [(_("list: {name}").format(name=_(LIST_WORDS[name])), name) for name in FACEBOOK_LISTS]
+
+
 # Instagram's "Share to": where the post goes, and whether only Close Friends see it
 # (stories since 2018; feed posts and reels since 2023).
 INSTAGRAM_SHARE_TO = {"feed": ("post", "followers"), "reel": ("reel", "followers"),
@@ -83,15 +91,23 @@ def reach(result: Visibility) -> Reach:
 
 def reach_lines(r: Reach) -> list[tuple[str, str]]:
     """The chart's lower panel in words: (audience, how many), one per bar."""
-    tagged = f"{r.tagged_friends:,}" if r.tagged_friends else "none"
+    tagged = _count(r.tagged_friends) if r.tagged_friends else _("none")
     if r.tagged_pending:
-        tagged += f" (+{r.tagged_pending:,} once you approve)"
+        tagged += " " + _("(+{count} once you approve)").format(count=_count(r.tagged_pending))
     network = NETWORK_NAMES.get(r.network, r.network)
-    public = {ANYONE: f"anyone, on or off {network}" + (", and search engines" if r.search_engines else ""),
-              MEMBERS: f"every signed-in {network} member"}.get(r.public, "no")
-    return [("friends of tagged people", tagged),
-            ("screenshot reach", f"up to {r.screenshot_reach:,}" if r.screenshot_reach else "none"),
-            ("the public", public)]
+    anyone = (_("anyone, on or off {network}, and search engines") if r.search_engines
+              else _("anyone, on or off {network}"))
+    public = {ANYONE: anyone.format(network=network),
+              MEMBERS: _("every signed-in {network} member").format(network=network)}.get(r.public, _("no"))
+    return [(_("friends of tagged people"), tagged),
+            (_("screenshot reach"), _("up to {count}").format(count=_count(r.screenshot_reach))
+             if r.screenshot_reach else _("none")),
+            (_("the public"), public)]
+
+
+def _count(n: int) -> str:
+    """A count of people as the learner writes it: 1,234 in English, 1 234 in French."""
+    return f"{n:,}".replace(",", "\u202f") if language() == "fr" else f"{n:,}"
 
 
 class VisibilityChart:
@@ -108,16 +124,16 @@ class VisibilityChart:
         self.figure = Figure(figsize=(5.6, 5.4), dpi=100)
         FigureCanvasAgg(self.figure)
         top, bottom = self.figure.subplots(2, 1, gridspec_kw={"height_ratios": [len(GROUPS), 3.6]})
-        labels = [g.replace("_", " ") for g in GROUPS]
+        labels = [group_words(g) for g in GROUPS]
         zeros = [0] * len(GROUPS)
-        self.connected_bars = top.barh(labels, zeros, color=CONNECTED_COLOUR, label="on this network")
-        self.visible_bars = top.barh(labels, zeros, color=CAN_SEE_COLOUR, height=0.5, label="can see the post")
+        self.connected_bars = top.barh(labels, zeros, color=CONNECTED_COLOUR, label=_("on this network"))
+        self.visible_bars = top.barh(labels, zeros, color=CAN_SEE_COLOUR, height=0.5, label=_("can see the post"))
         top.invert_yaxis()
         top.xaxis.set_major_locator(MaxNLocator(integer=True))
         top.tick_params(labelsize=9)
         top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8.5, frameon=False)
         self.top = top
-        rows = ["friends of\ntagged people", "screenshot\nreach", "the public"]
+        rows = [_("friends of\ntagged people"), _("screenshot\nreach"), _("the public")]
         self.beyond_bars = bottom.barh(rows, [0, 0, 0], left=self.BASE,
                                        color=[TAGGED_COLOUR, SCREENSHOT_COLOUR, PUBLIC_COLOUR])
         self.pending_bar = bottom.barh(rows[:1], [0], left=self.BASE, color="white", edgecolor=TAGGED_COLOUR,
@@ -125,14 +141,14 @@ class VisibilityChart:
         bottom.invert_yaxis()
         bottom.set_xscale("log")
         bottom.set_xlim(self.BASE, self.EVERYONE)
-        bottom.set_xticks([1, 10, 100, 1000, 10000, 100000], ["1", "10", "100", "1,000", "10,000", "100,000"])
+        bottom.set_xticks([1, 10, 100, 1000, 10000, 100000], [_count(n) for n in (1, 10, 100, 1000, 10000, 100000)])
         bottom.tick_params(labelsize=9)
-        bottom.set_xlabel("people beyond your contacts (each step: 10 times more)", fontsize=9)
+        bottom.set_xlabel(_("people beyond your contacts (each step: 10 times more)"), fontsize=9)
         self.beyond_texts = [bottom.text(1, i, "", va="center", fontsize=8.5) for i in range(3)]
         self.bottom = bottom
         # Lay out with the longest titles in place, so later ones are not cut off.
-        self.title = top.set_title("Facebook: 00 of your contacts + the public", fontsize=10)
-        bottom.set_title("Beyond your contacts", fontsize=10)
+        self.title = top.set_title(_chart_title("Facebook", "00", ANYONE), fontsize=10)
+        bottom.set_title(_("Beyond your contacts"), fontsize=10)
         self.figure.tight_layout(h_pad=0.6)
 
     def png(self, result: Visibility | None) -> bytes:
@@ -145,11 +161,10 @@ class VisibilityChart:
             bar.set_width(n)
         self.top.set_xlim(0, max(connected + [self.scale]))
         if r is None:
-            self.title.set_text("Settings not valid yet")
+            self.title.set_text(_("Settings not valid yet"))
             counts, lines = [0, 0, 0], [("", "")] * 3
         else:
-            extra = {ANYONE: " + the public", MEMBERS: " + LinkedIn members"}.get(r.public, "")
-            self.title.set_text(f"{NETWORK_NAMES.get(r.network, r.network)}: {r.contacts} of your contacts{extra}")
+            self.title.set_text(_chart_title(NETWORK_NAMES.get(r.network, r.network), r.contacts, r.public))
             counts = [r.tagged_friends, r.screenshot_reach, self.EVERYONE if r.public else 0]
             lines = reach_lines(r)
         self.beyond_bars[2].set_color(MEMBERS_COLOUR if r and r.public == MEMBERS else PUBLIC_COLOUR)
@@ -158,7 +173,7 @@ class VisibilityChart:
         pending = r.tagged_pending if r else 0
         self.pending_bar.set_x(self.BASE + self.beyond_bars[0].get_width())
         self.pending_bar.set_width(pending)
-        for i, (text, n, (_, words)) in enumerate(zip(self.beyond_texts, counts, lines)):
+        for i, (text, n, (_audience, words)) in enumerate(zip(self.beyond_texts, counts, lines)):
             end = self.BASE + n + (pending if i == 0 else 0)
             inside = n >= self.EVERYONE
             # A count's words go after its bar; the public's, inside its full-width bar.
@@ -172,6 +187,16 @@ class VisibilityChart:
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+
+def _chart_title(network: str, contacts: int | str, public: str) -> str:
+    if public == ANYONE:
+        title = _("{network}: {count} of your contacts + the public")
+    elif public == MEMBERS:
+        title = _("{network}: {count} of your contacts + LinkedIn members")
+    else:
+        title = _("{network}: {count} of your contacts")
+    return title.format(network=network, count=contacts)
 
 
 @dataclass(frozen=True)
@@ -193,11 +218,12 @@ TABLE_STYLE = ("<style>.course-sim-table{border-collapse:collapse;line-height:1.
 def table_html(result: Visibility) -> str:
     """Who can see the post, one row per contact group (no empty header row)."""
     table = result.table()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    rows = "".join(f"<tr><th>{html.escape(str(g).replace('_', ' '))}</th>"
+    head = "".join(f"<th>{html.escape(_(str(c)))}</th>" for c in table.columns)
+    rows = "".join(f"<tr><th>{html.escape(group_words(str(g)))}</th>"
                    + "".join(f"<td>{int(n)}</td>" for n in row) + "</tr>\n"
                    for g, row in zip(table.index, table.itertuples(index=False)))
-    return (f'{TABLE_STYLE}\n<table class="course-sim-table">\n<thead><tr><th>group</th>{head}</tr></thead>\n'
+    group = html.escape(_("group"))
+    return (f'{TABLE_STYLE}\n<table class="course-sim-table">\n<thead><tr><th>{group}</th>{head}</tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>")
 
 
@@ -207,14 +233,18 @@ def render(settings: dict, chart: VisibilityChart | None = None, contacts: Conta
     try:
         result = who_can_see(settings, contacts)
     except SettingsError as err:
-        return View("Settings not valid yet", "", render_template("simulator/invalid.html", message=str(err)),
+        return View(_("Settings not valid yet"), "", render_template("simulator/invalid.html", message=str(err)),
                     "", chart.png(None), None)
-    outside = [f"{k}: {'yes' if v is True else v}" for k, v in result.outside.items() if v]
-    summary = f"{len(result.viewers)} of your contacts can see this post" + \
-              (f"; outside your contacts: {', '.join(outside)}" if outside else "; nobody outside your contacts")
-    risk = result.at_risk() or ["Nobody on the watch list (manager, clients, competitors, recruiters, the public)."]
-    forwarding = [f"Anyone who sees it can screenshot it and pass it on: up to about "
-                  f"{result.second_hand_reach} people through your viewers' own friends."] if result.viewers else []
+    outside = [_("{audience}: {count}").format(audience=_(k),
+                                               count=_("yes") if v is True else _(v) if type(v) is str else v)
+               for k, v in result.outside.items() if v]
+    summary = (_("{count} of your contacts can see this post; outside your contacts: {outside}") if outside
+               else _("{count} of your contacts can see this post; nobody outside your contacts")).format(
+        count=len(result.viewers), outside=", ".join(outside))
+    risk = result.at_risk() or [_("Nobody on the watch list (manager, clients, competitors, recruiters, the public).")]
+    forwarding = [_("Anyone who sees it can screenshot it and pass it on: up to about "
+                    "{count} people through your viewers' own friends.").format(count=result.second_hand_reach)
+                  ] if result.viewers else []
     return View(summary, table_html(result), render_template("simulator/at_risk.html", lines=risk),
                 render_template("simulator/notes.html", lines=[*result.notes, *forwarding],
                                 explanation=explain(result)),
@@ -318,71 +348,74 @@ class PrivacySimulator(widgets.VBox):
         names = [c.name for c in self.contacts.contacts]
         self.network = widgets.Dropdown(options=[(n, k) for k, n in NETWORK_NAMES.items()], value="facebook")
         self.tags = widgets.SelectMultiple(options=names, rows=4)
-        self.location = _tick("Add location", False, "location")
-        self.photo = _tick("Photo", True, "photo")
+        # Every label is the platform's own words, as its app shows them in the learner's language.
+        self.location = _tick(_("Add location"), False, "location")
+        self.photo = _tick(_("Photo"), True, "photo")
         self.facebook = {
             "audience": widgets.Dropdown(value="friends", options=[
-                ("Public", "public"), ("Friends", "friends"), ("Friends except...", "friends_except"),
-                ("Specific friends", "specific_friends"), ("Only me", "only_me"), ("Custom", "custom"),
-                ("In a group", "group")]),
-            "except": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5),
-            "specific": widgets.SelectMultiple(options=WHO_OPTIONS, rows=5),
+                (_("Public"), "public"), (_("Friends"), "friends"), (_("Friends except..."), "friends_except"),
+                (_("Specific friends"), "specific_friends"), (_("Only me"), "only_me"), (_("Custom"), "custom"),
+                (_("In a group"), "group")]),
+            "except": widgets.SelectMultiple(options=who_options(), rows=5),
+            "specific": widgets.SelectMultiple(options=who_options(), rows=5),
             "tagged_person_adds": widgets.Dropdown(value="friends", options=[
-                ("Friends (Facebook's default)", "friends"), ("Only me", "only_me")]),
-            "tag_review": _tick("Your tag review", False, "facebook-tag_review"),
+                (_("Friends (Facebook's default)"), "friends"), (_("Only me"), "only_me")]),
+            "tag_review": _tick(_("Your tag review"), False, "facebook-tag_review"),
             "tags_by_others": widgets.SelectMultiple(options=names, rows=3),
-            "group_privacy": widgets.Dropdown(options=[("Public", "public"), ("Private", "private")],
+            "group_privacy": widgets.Dropdown(options=[(_("Public"), "public"), (_("Private"), "private")],
                                               value="private"),
-            "group_visibility": widgets.Dropdown(options=[("Visible", "visible"), ("Hidden", "hidden")],
+            "group_visibility": widgets.Dropdown(options=[(_("Visible"), "visible"), (_("Hidden"), "hidden")],
                                                  value="visible"),
         }
         self.instagram = {
-            "private": _tick("Private account", False, "instagram-private"),
+            "private": _tick(_("Private account"), False, "instagram-private"),
             "share_to": widgets.Dropdown(value="feed", options=[
-                ("Feed post", "feed"), ("Reel", "reel"), ("Your story", "story"),
-                ("Feed post, Close Friends only", "close_friends_feed"),
-                ("Reel, Close Friends only", "close_friends_reel"),
-                ("Story, Close Friends only", "close_friends_story")]),
+                (_("Feed post"), "feed"), (_("Reel"), "reel"), (_("Your story"), "story"),
+                (_("Feed post, Close Friends only"), "close_friends_feed"),
+                (_("Reel, Close Friends only"), "close_friends_reel"),
+                (_("Story, Close Friends only"), "close_friends_story")]),
         }
-        self.x = {"protected": _tick("Protect your posts", False, "x-protected")}
+        self.x = {"protected": _tick(_("Protect your posts"), False, "x-protected")}
         self.linkedin = {
-            "audience": widgets.Dropdown(value="anyone", options=[("Anyone", "anyone"),
-                                                                  ("Connections only", "connections")]),
-            "public_profile": _tick("Public profile visible off LinkedIn", True, "linkedin-public_profile"),
-            "show_connections": widgets.Dropdown(value=True, options=[("Your connections", True),
-                                                                     ("Only you", False)]),
+            "audience": widgets.Dropdown(value="anyone", options=[(_("Anyone"), "anyone"),
+                                                                  (_("Connections only"), "connections")]),
+            "public_profile": _tick(_("Public profile visible off LinkedIn"), True, "linkedin-public_profile"),
+            "show_connections": widgets.Dropdown(value=True, options=[(_("Your connections"), True),
+                                                                     (_("Only you"), False)]),
         }
         self.tiktok = {
-            "private": _tick("Private account", False, "tiktok-private"),
+            "private": _tick(_("Private account"), False, "tiktok-private"),
             "audience": widgets.Dropdown(value="everyone", options=[
-                ("Everyone", "everyone"), ("Followers", "followers"), ("Friends", "friends"),
-                ("Only you", "only_you")]),
+                (_("Everyone"), "everyone"), (_("Followers"), "followers"), (_("Friends"), "friends"),
+                (_("Only you"), "only_you")]),
         }
         # WhatsApp Status: its "Status privacy" choices; the lists name groups, then the
         # contacts who have Alex's number and whose number Alex saved (no Facebook lists).
-        on_whatsapp = [(g.replace("_", " "), g) for g in GROUPS] + \
+        on_whatsapp = [(group_words(g), g) for g in GROUPS] + \
                       [(c.name, c.name) for c in self.contacts.on("whatsapp")]
         self.whatsapp = {
             "audience": widgets.Dropdown(value="my_contacts", options=[
-                ("My contacts", "my_contacts"), ("My contacts except...", "my_contacts_except"),
-                ("Only share with...", "only_share_with")]),
+                (_("My contacts"), "my_contacts"), (_("My contacts except..."), "my_contacts_except"),
+                (_("Only share with..."), "only_share_with")]),
             "except": widgets.SelectMultiple(options=on_whatsapp, rows=5),
             "specific": widgets.SelectMultiple(options=on_whatsapp, rows=5),
         }
         labels = {
-            "facebook": {"audience": "Audience", "except": "Friends except... / Don't share with",
-                         "specific": "Specific friends / Share with / Group members",
-                         "tagged_person_adds": "Tagged people's own setting: who a tag adds",
-                         "tags_by_others": "A friend tags in your post",
-                         "group_privacy": "Group privacy", "group_visibility": "Group visibility"},
-            "instagram": {"share_to": "Share to"},
-            "linkedin": {"audience": "Who can see your post?", "show_connections": "Who can see your connections"},
-            "tiktok": {"audience": "Who can watch this video"},
-            "whatsapp": {"audience": "Status privacy", "except": "My contacts except...",
-                         "specific": "Only share with..."},
+            "facebook": {"audience": _("Audience"), "except": _("Friends except... / Don't share with"),
+                         "specific": _("Specific friends / Share with / Group members"),
+                         "tagged_person_adds": _("Tagged people's own setting: who a tag adds"),
+                         "tags_by_others": _("A friend tags in your post"),
+                         "group_privacy": _("Group privacy"), "group_visibility": _("Group visibility")},
+            "instagram": {"share_to": _("Share to")},
+            "linkedin": {"audience": _("Who can see your post?"),
+                         "show_connections": _("Who can see your connections")},
+            "tiktok": {"audience": _("Who can watch this video")},
+            "whatsapp": {"audience": _("Status privacy"), "except": _("My contacts except..."),
+                         "specific": _("Only share with...")},
         }
-        tag_review_help = widgets.HTML('<small style="line-height:1.3;display:inline-block">holds the tags '
-                                       "<i>others</i> add to your posts</small>", layout=widgets.Layout(width="auto"))
+        tag_review_help = widgets.HTML('<small style="line-height:1.3;display:inline-block">'
+                                       + _("holds the tags <i>others</i> add to your posts") + "</small>",
+                                       layout=widgets.Layout(width="auto"))
         self.fields: dict[str, dict[str, widgets.Widget]] = {}
         panels = []
         for network in NETWORK_NAMES:
@@ -403,7 +436,7 @@ class PrivacySimulator(widgets.VBox):
         self.summary = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.table = widgets.HTML(layout=widgets.Layout(flex="0 1 auto", min_width="0"))
         # The chart follows its column's width, up to the size it is drawn at.
-        width, _ = self.chart.figure.canvas.get_width_height()
+        width, _height = self.chart.figure.canvas.get_width_height()
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             width="100%", max_width=f"{width}px", height="auto", margin="0", object_fit="contain"))
         chart_box = widgets.Box([self.image], layout=widgets.Layout(flex=f"1 1 {width * 3 // 4}px", min_width="0"))
@@ -411,10 +444,11 @@ class PrivacySimulator(widgets.VBox):
         self.notes = widgets.HTML(layout=widgets.Layout(flex="2 1 320px", min_width="0"))
         for w in (self.summary, self.table, self.at_risk, self.notes):
             w.add_class("course-sim-text")
-        post = widgets.VBox([widgets.HTML("<b>Post</b>"), _field("Network", self.network, "network"),
-                             _field("Tag people", self.tags, "tags"), _wrap([self.location, self.photo])],
+        post = widgets.VBox([widgets.HTML("<b>" + html.escape(_("Post")) + "</b>"),
+                             _field(_("Network"), self.network, "network"),
+                             _field(_("Tag people"), self.tags, "tags"), _wrap([self.location, self.photo])],
                             layout=widgets.Layout(flex="1 1 200px", min_width="0"))
-        settings = widgets.VBox([widgets.HTML("<b>Settings</b>"), self.panels],
+        settings = widgets.VBox([widgets.HTML("<b>" + html.escape(_("Settings")) + "</b>"), self.panels],
                                 layout=widgets.Layout(flex="3 1 460px", min_width="0"))
         view = widgets.VBox([self.summary, _wrap([self.table, chart_box], grid_gap="8px 16px"),
                              _wrap([self.at_risk, self.notes], grid_gap="0 16px")],

@@ -63,6 +63,10 @@ def environment():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(FOLDER), autoescape=True, finalize=escape,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(number=number, percent=percent, code_spans=code_spans)
+    # The learner's language (course.learner.language), read at each render, not when the page was compiled.
+    from ..learner.language import _, language
+
+    env.globals.update(_=_, language=language)
     return env
 
 

@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..language import _
+
 
 def path(name: str):
     """Path to data set `name` (without .csv)."""
     ref = resources.files(__name__) / f"{name}.csv"
     if not ref.is_file():
-        raise FileNotFoundError(f"No data set {name!r}; available: {', '.join(available())}")
+        raise FileNotFoundError(_("No data set {name}; available: {names}").format(
+            name=repr(name), names=", ".join(available())))
     return ref
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..language import _
+
 from .model import (ANYWHERE, LINKEDIN_MEMBERS, NETWORK_NAMES, RISK_LABELS, TAGGED_FRIENDS, TAGGED_FRIENDS_PENDING,
-                    Visibility)
+                    Visibility, group_words)
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ def after_change(before: Visibility, after: Visibility) -> Change:
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return _("yes") if flag else _("no")
 
 
 def before_after(before: Visibility, after: Visibility) -> pd.DataFrame:
@@ -35,15 +37,15 @@ def before_after(before: Visibility, after: Visibility) -> pd.DataFrame:
     people saw before the change: no setting takes that back."""
     change = after_change(before, after)
     rows = {
-        "the public can see new posts": (_yes(before.public), _yes(after.public)),
-        "search engines list new posts": (_yes(before.search_engines), _yes(after.search_engines)),
-        "contacts who can see new posts": (str(len(before.viewers)), str(len(after.viewers))),
-        "new posts can be shared on in one click": (_yes(before.reposts), _yes(after.reposts)),
-        "contacts who lose access but keep what they saw": ("-", str(len(change.kept_by))),
-        "anyone may have a copy (it was public)": (_yes(before.public), _yes(before.public or after.public)),
+        _("the public can see new posts"): (_yes(before.public), _yes(after.public)),
+        _("search engines list new posts"): (_yes(before.search_engines), _yes(after.search_engines)),
+        _("contacts who can see new posts"): (str(len(before.viewers)), str(len(after.viewers))),
+        _("new posts can be shared on in one click"): (_yes(before.reposts), _yes(after.reposts)),
+        _("contacts who lose access but keep what they saw"): ("-", str(len(change.kept_by))),
+        _("anyone may have a copy (it was public)"): (_yes(before.public), _yes(before.public or after.public)),
     }
-    return pd.DataFrame(rows.values(), columns=["before", "after"],
-                        index=pd.Index(list(rows), name="question"))
+    return pd.DataFrame(rows.values(), columns=[_("before"), _("after")],
+                        index=pd.Index(list(rows), name=_("question")))
 
 
 def _sentence(text: str) -> str:
@@ -55,27 +57,31 @@ def explain(result: Visibility) -> str:
     """Who can see the post, in plain words, for a learner's feedback."""
     s = result.settings
     total = len(result.viewers)
-    groups = [f"{n} {g.replace('_', ' ')}" for g, n in result.per_group.items() if n]
-    parts = [f"On {NETWORK_NAMES[s.network]}, {total} of your contacts can see this post"
-             + (f" ({', '.join(groups)})." if groups else ".")]
+    groups = [_("{count} {group}").format(count=n, group=group_words(g)) for g, n in result.per_group.items() if n]
+    network = NETWORK_NAMES[s.network]
+    parts = [_("On {network}, {count} of your contacts can see this post ({groups}).").format(
+                 network=network, count=total, groups=", ".join(groups)) if groups
+             else _("On {network}, {count} of your contacts can see this post.").format(network=network, count=total)]
     if result.public:
-        parts.append("It is public" + (" and search engines show it." if result.search_engines else "."))
+        parts.append(_("It is public and search engines show it.") if result.search_engines else _("It is public."))
     elif result.outside.get(LINKEDIN_MEMBERS):
-        parts.append("Every LinkedIn member can see it.")
+        parts.append(_("Every LinkedIn member can see it."))
     if result.outside.get(TAGGED_FRIENDS):
-        parts.append(f"The tag adds about {result.outside[TAGGED_FRIENDS]} friends of the tagged people "
-                     "(their own tagging setting says Friends).")
+        parts.append(_("The tag adds about {count} friends of the tagged people "
+                       "(their own tagging setting says Friends).").format(count=result.outside[TAGGED_FRIENDS]))
     if result.outside.get(TAGGED_FRIENDS_PENDING):
-        parts.append(f"If you approve the tags others added, about {result.outside[TAGGED_FRIENDS_PENDING]} "
-                     "friends of the tagged people will see it too.")
+        parts.append(_("If you approve the tags others added, about {count} "
+                       "friends of the tagged people will see it too.").format(
+            count=result.outside[TAGGED_FRIENDS_PENDING]))
     for group, label in RISK_LABELS.items():
         names = result.names(group)
         if names and group != "recruiter":
-            parts.append(_sentence(f"{label} among them: {', '.join(names)}"))
+            parts.append(_sentence(_("{label} among them: {names}").format(label=_(label), names=", ".join(names))))
     known = [e for e in result.forwardable_to if e != ANYWHERE]
     unknown = len(result.unknown_employers)
     if known:
-        parts.append("A screenshot can reach: " + ", ".join(known) + ".")
+        parts.append(_("A screenshot can reach: {employers}.").format(employers=", ".join(known)))
     if unknown and not result.public:
-        parts.append(f"{unknown} of them work for employers you do not know: a screenshot can go anywhere.")
+        parts.append(_("{count} of them work for employers you do not know: a screenshot can go anywhere.").format(
+            count=unknown))
     return " ".join(parts)

@@ -9,6 +9,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..data import load
+from ..language import N_, _
 from ..plain_errors import PlainMessage
 from ..words_fr import english
 
@@ -16,6 +17,12 @@ from ..words_fr import english
 GROUPS = ("family", "close_friend", "friend", "acquaintance", "colleague", "manager",
           "client", "recruiter", "competitor")
 FACEBOOK_LISTS = ("close_friends", "acquaintances", "restricted")
+# How groups and lists are shown (in the learner's language, `group_words`); settings keep the names above.
+GROUP_WORDS = {"family": N_("family"), "close_friend": N_("close friend"), "friend": N_("friend"),
+               "acquaintance": N_("acquaintance"), "colleague": N_("colleague"), "manager": N_("manager"),
+               "client": N_("client"), "recruiter": N_("recruiter"), "competitor": N_("competitor")}
+LIST_WORDS = {"close_friends": N_("Close Friends"), "acquaintances": N_("Acquaintances"),
+              "restricted": N_("Restricted")}
 # TikTok "friends" are mutual followers; contacts.csv only says who follows Alex, so the
 # people Alex knows personally stand for the ones Alex follows back.
 PERSONAL_GROUPS = ("family", "close_friend", "friend")
@@ -23,16 +30,18 @@ OWN_EMPLOYER = "Norda Logistics"
 # contacts.csv writes "-" where Alex does not know an employer (family, friends): unknown, not
 # "none". Any of them may work anywhere, or know someone who does, and pass a screenshot on.
 NO_EMPLOYER = "-"
-ANYWHERE = "anywhere (employers unknown)"
+ANYWHERE = N_("anywhere (employers unknown)")
 
-RISK_LABELS = {"manager": "Your manager", "client": "Clients", "competitor": "Competitors",
-               "recruiter": "Recruiters"}
-PUBLIC = "the public"
-SEARCH_ENGINES = "search engines"
-LINKEDIN_MEMBERS = "all LinkedIn members"
-TAGGED_FRIENDS = "friends of tagged people"
-TAGGED_FRIENDS_PENDING = "friends of people tagged by others, once you approve the tag"
-FINDS_GROUP = "people who can find the group"
+# Shown in the learner's language (`_(label)`); the keys are the groups.
+RISK_LABELS = {"manager": N_("Your manager"), "client": N_("Clients"), "competitor": N_("Competitors"),
+               "recruiter": N_("Recruiters")}
+# Keys of a result's `outside` (the same in every language), shown translated (`_(key)`).
+PUBLIC = N_("the public")
+SEARCH_ENGINES = N_("search engines")
+LINKEDIN_MEMBERS = N_("all LinkedIn members")
+TAGGED_FRIENDS = N_("friends of tagged people")
+TAGGED_FRIENDS_PENDING = N_("friends of people tagged by others, once you approve the tag")
+FINDS_GROUP = N_("people who can find the group")
 OUTSIDE_AUDIENCES = (PUBLIC, SEARCH_ENGINES, LINKEDIN_MEMBERS, TAGGED_FRIENDS,
                      TAGGED_FRIENDS_PENDING, FINDS_GROUP)
 
@@ -64,7 +73,12 @@ LIST_KEYS = ("tags", "tags_by_others", "except", "specific", "members", "close_f
 CHOICES = {"account": ("public", "private"), "format": ("post", "reel", "story"),
            "tagged_person_adds": ("friends", "only_me"),
            "group_privacy": ("public", "private"), "group_visibility": ("visible", "hidden")}
-FORMAT_WORDS = {"post": "feed post", "reel": "reel", "story": "story"}
+FORMAT_WORDS = {"post": N_("feed post"), "reel": N_("reel"), "story": N_("story")}
+
+
+def group_words(group: str) -> str:
+    """A contact group as the learner reads it ("close_friend": "close friend")."""
+    return _(GROUP_WORDS[group]) if group in GROUP_WORDS else group.replace("_", " ")
 
 
 class SettingsError(PlainMessage, ValueError):
@@ -174,8 +188,9 @@ class Visibility:
         contact = self.contacts.by_name(who) if type(who) is str else None
         if contact is None:
             names = [c.name for c in self.contacts.contacts]
-            raise SettingsError(f"{_shown(who)} is not one of Alex's contacts.{_did_you_mean(who, names)} "
-                                'Write a name as it is in contacts.csv, in quotes, like "Nora P.".')
+            raise SettingsError(_("{who} is not one of Alex's contacts.{did_you_mean} "
+                                  'Write a name as it is in contacts.csv, in quotes, like "Nora P.".').format(
+                who=_shown(who), did_you_mean=_did_you_mean(who, names)))
         return self.public or any(c.contact_id == contact.contact_id for c in self.viewers)
 
     @property
@@ -211,33 +226,36 @@ class Visibility:
 
     def table(self) -> pd.DataFrame:
         """One row per audience group: contacts on the network, and how many can see the post."""
-        return pd.DataFrame({"on this network": [self.connected[g] for g in GROUPS],
-                             "can see the post": [self.per_group[g] for g in GROUPS]},
+        # Column names stay English (code reads them); the simulator shows them translated.
+        return pd.DataFrame({N_("on this network"): [self.connected[g] for g in GROUPS],
+                             N_("can see the post"): [self.per_group[g] for g in GROUPS]},
                             index=pd.Index(GROUPS, name="group"))
 
     def at_risk(self) -> list[str]:
         """The audiences a work-life mix-up hurts most, named, one sentence each."""
         lines = []
         if self.public:
-            where = ", and search engines list it" if self.search_engines else ""
-            lines.append(f"The public: anyone can see it{where}.")
+            lines.append(_("The public: anyone can see it, and search engines list it.") if self.search_engines
+                         else _("The public: anyone can see it."))
         for group, label in RISK_LABELS.items():
             people = [f"{c.name} ({c.employer})" for c in self.viewers if c.group == group]
             if people:
-                lines.append(f"{label}: {', '.join(people)}.")
+                lines.append(_("{label}: {people}.").format(label=_(label), people=", ".join(people)))
             elif self.public:
-                lines.append(f"{label}: not among your contacts who see it, but the post is public.")
+                lines.append(_("{label}: not among your contacts who see it, but the post is public.").format(
+                    label=_(label)))
         tagged = self.outside.get(TAGGED_FRIENDS, 0)
         if tagged:
-            lines.append(f"Friends of tagged people: about {tagged} people you may not know.")
+            lines.append(_("Friends of tagged people: about {count} people you may not know.").format(count=tagged))
         rivals = [e for e, names in self.forwardable_to.items()
                   if any(c.group == "competitor" for c in self.viewers if c.employer == e)]
         if rivals:
-            lines.append("A screenshot can reach " + ", ".join(rivals) + " (competitors) in one message.")
+            lines.append(_("A screenshot can reach {employers} (competitors) in one message.").format(
+                employers=", ".join(rivals)))
         unknown = self.unknown_employers
         if unknown and not self.public:
-            lines.append(f"{len(unknown)} viewers whose employers you do not know: any of them can pass a "
-                         "screenshot to anyone, a client or a competitor included.")
+            lines.append(_("{count} viewers whose employers you do not know: any of them can pass a "
+                           "screenshot to anyone, a client or a competitor included.").format(count=len(unknown)))
         return lines
 
 
@@ -256,7 +274,7 @@ def _allowed(values) -> str:
 def _shown(value) -> str:
     """A learner's value as they would write it: texts in double quotes, the rest as Python."""
     if value is Ellipsis:
-        return "... (not filled in yet)"
+        return _("... (not filled in yet)")
     return f'"{value}"' if type(value) is str else repr(value)
 
 
@@ -267,16 +285,16 @@ def _did_you_mean(value, options) -> str:
     options = list(options)
     by_norm = {_norm(o): o for o in options}
     close = difflib.get_close_matches(_norm(value), list(by_norm), n=1, cutoff=0.6)
-    return f' Did you mean "{by_norm[close[0]]}"?' if close else ""
+    return " " + _('Did you mean "{option}"?').format(option=by_norm[close[0]]) if close else ""
 
 
-_KINDS = {str: "a text in quotes", list: "a list", tuple: "a tuple", dict: "a dictionary",
-          bool: "True or False", int: "a number", float: "a number", set: "a set"}
+_KINDS = {str: N_("a text in quotes"), list: N_("a list"), tuple: N_("a tuple"), dict: N_("a dictionary"),
+          bool: N_("True or False"), int: N_("a number"), float: N_("a number"), set: N_("a set")}
 
 
 def _kind(value) -> str:
     if value is Ellipsis:
-        return "still ... (not filled in yet)"
+        return _("still ... (not filled in yet)")
     if value is None:
-        return "None (empty)"
-    return _KINDS.get(type(value), "something else")
+        return _("None (empty)")
+    return _(_KINDS.get(type(value), N_("something else")))
