@@ -1,7 +1,7 @@
 """Every check teaches: what the grade rejects, the visible check rejects first, in plain words.
 
 For each module, in one real Jupyter kernel (as the learner's JupyterLab runs it):
-- solved, every visible check says "✓ Right";
+- solved, every visible check says "✓ Right" (in a French edition, its French);
 - every committed wrong answer (course/trainer/wrong_answers/) fails its visible check
   with one plain message, and fails the whole test cell (what nbgrader grades) too;
 - the model answer, changed in content but not in type (tests/support/perturb.py), gets
@@ -22,6 +22,8 @@ from nbclient import NotebookClient
 from support.formative import first_tries, is_plain, kernel_session, module_cells, run_solved, without_colours
 from support.perturb import __file__ as PERTURB_FILE
 
+from course.coursedir import language_of
+from course.learner.language import messages as messages_of
 from course.trainer.synthetic import wrong_answers
 
 pytestmark = [pytest.mark.slow]
@@ -43,7 +45,8 @@ def test_solved_module_passes_every_visible_check(module):
     for ex in exercises:
         run = runs[ex.test_id]
         assert not run.failed, f"{assignment}/{ex.test_id}: the model answer fails its visible check: {run.shown_error}"
-        assert "✓ Right" in run.text, f"{assignment}/{ex.test_id}: a passing check should say ✓ Right; it printed {run.text!r}"
+        right = "✓ " + messages_of(language_of(assignment)).get("Right.", "Right.")
+        assert right in run.text, f"{assignment}/{ex.test_id}: a passing check should say {right}; it printed {run.text!r}"
 
 
 def test_each_exercise_has_several_wrong_answers(module):
