@@ -223,3 +223,12 @@ def test_release_releases_both_editions_and_refuses_a_stale_one(course, capsys):
     capsys.readouterr()
     assert main(["release", "--check"]) == 2
     assert f"{MODULE}: " in capsys.readouterr().err
+
+
+def test_a_broken_catalogue_is_a_clear_error(course, capsys):
+    path = course / "translations" / "fr" / f"{MODULE}.po"
+    path.parent.mkdir(parents=True)
+    path.write_text('msgctxt "abc"\nmsgid "Hello\nmsgstr ""\n', encoding="utf-8")
+    assert main(["translate"]) == 2
+    err = capsys.readouterr().err
+    assert f"{MODULE}.po is not a readable PO file (line 2" in err and "Poedit" in err
