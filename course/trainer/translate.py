@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..coursedir import (CourseError, FRENCH, SOURCE_LANGUAGE, assignments, edition_name, find_root,
-                         language_of, module_of, resolve_assignments, source_notebook)
+from ..coursedir import (FRENCH, CourseError, assignments, edition_name, find_root, module_of,
+                         resolve_assignments, source_notebook)
 
 CATALOGUE_DIR = Path("translations")
 # The setup cell's first line in a generated edition: every library message in French.
