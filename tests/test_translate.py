@@ -39,7 +39,8 @@ def course(tmp_path, monkeypatch):
 
 
 def test_an_assignment_names_its_module_and_language():
-    assert module_of("02-who-can-see-this-post-fr") == module_of("02-who-can-see-this-post") == "02-who-can-see-this-post"
+    module = "02-who-can-see-this-post"
+    assert module_of(f"{module}-fr") == module_of(module) == module
     assert language_of("02-who-can-see-this-post-fr") == "fr" and language_of("02-who-can-see-this-post") == "en"
     assert edition_name("02-who-can-see-this-post", "fr") == "02-who-can-see-this-post-fr"
     assert edition_name("02-who-can-see-this-post", "en") == "02-who-can-see-this-post"
@@ -130,7 +131,7 @@ def test_changed_english_makes_entries_stale_moved_english_keeps_its_translation
     assert main(["translate"]) == 1  # nothing is written while an entry is missing or stale
     out = capsys.readouterr().out
     assert f"stale   cell 1 [{markdown.id}] markdown: {old_markdown.split()[0]}" in out
-    assert f"missing cell" in out and f"[{commented.id}:0] comment: # A new first comment." in out
+    assert "missing cell" in out and f"[{commented.id}:0] comment: # A new first comment." in out
     assert "course translate --update" in out
     assert main(["translate", "--check"]) == 1
 
@@ -223,3 +224,12 @@ def test_release_releases_both_editions_and_refuses_a_stale_one(course, capsys):
     capsys.readouterr()
     assert main(["release", "--check"]) == 2
     assert f"{MODULE}: " in capsys.readouterr().err
+
+
+def test_a_broken_catalogue_is_a_clear_error(course, capsys):
+    path = course / "translations" / "fr" / f"{MODULE}.po"
+    path.parent.mkdir(parents=True)
+    path.write_text('msgctxt "abc"\nmsgid "Hello\nmsgstr ""\n', encoding="utf-8")
+    assert main(["translate"]) == 2
+    err = capsys.readouterr().err
+    assert f"{MODULE}.po is not a readable PO file (line 2" in err and "Poedit" in err

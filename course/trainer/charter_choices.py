@@ -77,7 +77,8 @@ def chosen_rules(cohort: Cohort) -> dict:
         for learner in cohort.learners:
             sub = cohort.submission(learner.id, module.name)
             graded = sub is not None and sub.graded  # the edition handed in: a French one has its own notebook
-            nb = graded_notebook(cohort, learner.id, sub.assignment, sub.notebook or module.notebook) if graded else None
+            nb = (graded_notebook(cohort, learner.id, sub.assignment, sub.notebook or module.notebook)
+                  if graded else None)
             cells = [c for c in (nb or {}).get("cells", []) if _grade_id(c) == ANSWER_CELL]
             rules = rules_in_cell(_source(cells[0])) if cells else None
             if rules is not None:

@@ -246,8 +246,11 @@ def print_summary(outcome: dict, console, root: Path) -> None:
     dest: Path = outcome["dest"]
     rel = (lambda p: p.relative_to(root) if p.is_relative_to(root) else p)
     stats = cohort_statistics(outcome["cohort"])
-    table = Table(title=f"course demo: {outcome['learners']} learners, {len(outcome['modules'])} module(s), "
-                        f"graded with {', '.join(outcome['graders'])}", show_lines=False)
+    modules = list(dict.fromkeys(module_of(n) for n in outcome["modules"]))
+    editions = len(outcome["modules"]) - len(modules)
+    table = Table(title=f"course demo: {outcome['learners']} learners, {len(modules)} module(s)"
+                        + (f" ({editions} in French too, for every third learner)" if editions else "")
+                        + f", graded with {', '.join(outcome['graders'])}", show_lines=False)
     table.add_column("result")
     table.add_column("where", overflow="fold")
     table.add_row("course folder (nbgrader: gradebook.db, release/, submitted/, autograded/)", str(rel(dest)))
@@ -264,13 +267,14 @@ def print_summary(outcome: dict, console, root: Path) -> None:
         console.print(f"Hardest exercise: {hardest['assignment']} #{hardest['number']} "
                       f"“{hardest['title']}”: {100 * hardest['success_rate']:.0f} % got it right.")
     t = outcome["timings"]
-    per_module = (t["release"] + t["grading"]) / len(outcome["modules"])
+    per_module = (t["release"] + t["grading"]) / len(modules)
     console.print(f"Took {t['total']:.0f} s (release {t['release']:.0f} s, grading {t['grading']:.0f} s, "
                   f"outputs {t['outputs']:.0f} s): about {per_module:.0f} s per module for "
                   f"{outcome['learners']} learners.")
     console.print(f"Run any trainer command on the demo: COURSE_DIR={rel(dest)} course report "
                   f"(or export, feedback, certificates --verify {rel(dest / 'certificates')}/<learner>.html).")
-    console.print("Open the course as a learner: make lab (JupyterLab on your own copy of release/ in workspace/).")
+    console.print("Open the course as a learner: make lab (JupyterLab on your own copy of release/ in workspace/; "
+                  "make lab LANG=fr: in French).")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -146,7 +146,7 @@ FRENCH = {
     "pass mark": "seuil de validation", "auto-graded score (%)": "score vérifié automatiquement (%)",
     "learners": "apprenants", "learners with full marks (%)": "apprenants ayant tous les points (%)",
     "Success rate per exercise, hardest first": "Réussite par exercice, du plus difficile au plus facile",
-    "handed in": "rendus", "graded": "corrigés", "passed": "validés",
+    "handed in": "rendus", "graded": "corrigés", "passed": "validés", "module": "module",
     "Completion and pass rates per module": "Rendus et validations par module",
     "no hand-in times or deadlines": "ni heures de rendu ni échéances", "deadline": "échéance",
     "hours from the deadline (negative: before)": "heures par rapport à l'échéance (négatif : avant)",

@@ -29,14 +29,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..coursedir import (CourseError, FRENCH, SOURCE_LANGUAGE, assignments, edition_name, find_root,
-                         language_of, module_of, resolve_assignments, source_notebook)
+from ..coursedir import (FRENCH, CourseError, assignments, edition_name, find_root, module_of,
+                         resolve_assignments, source_notebook)
 
 CATALOGUE_DIR = Path("translations")
 # The setup cell's first line in a generated edition: every library message in French.
 LANGUAGE_LINE = 'from course.learner.language import use_language; use_language("{code}")'
 # nbgrader's markers are read by nbgrader, not by people: never translated.
 _NBGRADER_MARKER = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
+_PO_LINE = re.compile(r'^\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*$')
 _FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+: an f-string is several tokens
 _FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 PROJECT = "social-media-accounts"
@@ -143,6 +144,13 @@ def read_catalogue(path: Path):
 
     if not path.is_file():
         return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        # Babel reads an unclosed quote as if the text ended one character early: refuse it.
+        if line.strip() and not line.lstrip().startswith("#") and not _PO_LINE.match(line):
+            raise CourseError(f"{path} is not a readable PO file (line {number}: {line.strip()[:60]!r}: each text "
+                              "is one double-quoted string, with \\\" for a quote inside). Fix it in a PO editor "
+                              "(Poedit) or restore it from git.")
     try:
         with path.open("rb") as f:
             catalog = read_po(f, abort_invalid=True)
