@@ -17,7 +17,7 @@ from course.config import load
 from course.trainer.export import learner_records, to_xapi
 from course.trainer.results import Cohort, Exercise, Learner, Module, Submission
 from course.trainer.secret import course_secret, pseudonym
-from course.trainer.xapi import Vocabulary, cohort_statements, knowledge_statements
+from course.trainer.xapi import Vocabulary, cohort_knowledge, cohort_statements, knowledge_statements
 from support.lrs import ralph_validate
 
 VERB = "http://adlnet.gov/expapi/verbs/"
@@ -185,9 +185,21 @@ def test_export_of_the_graded_cohort_is_complete_and_valid_xapi(trainer_cohort, 
             expected[(record["id"], name, "completed")] = None
             expected[(record["id"], name, "passed" if module["passed"] else "failed")] = module["auto_score"]
     base = f"{cohort.settings.course.xapi_activity_base}/{cohort.settings.course_id}/"
+    phase = f"{base}extensions/knowledge-check-phase"
+    graded = [s for s in statements if phase not in s.get("context", {}).get("extensions", {})]
     found = {(s["actor"]["account"]["name"], s["object"]["id"].removeprefix(base), s["verb"]["id"].removeprefix(VERB)):
-             s.get("result", {}).get("score", {}).get("raw") for s in statements}
+             s.get("result", {}).get("score", {}).get("raw") for s in graded}
     assert found == expected
+
+    # Every knowledge-check answer given, before and after, is an *answered* statement with its success.
+    given = {(a.learner_id, f"{a.assignment}/knowledge-check/{a.number}", a.phase): (a.answer, a.right)
+             for a in cohort_knowledge(cohort) if a.answer is not None}
+    assert given, "the graded cohort's learners answer the knowledge checks"
+    knowledge = {(s["actor"]["account"]["name"], s["object"]["id"].removeprefix(base),
+                  s["context"]["extensions"][phase]): (s["result"]["response"], s["result"].get("success"))
+                 for s in statements if s not in graded}
+    assert knowledge == given
+    assert len(graded) + len(given) == len(statements)
     assert {v for (_, _, v) in found} == {"answered", "completed", "passed", "failed"}
 
     assert ralph_validate(statements) == []

@@ -203,11 +203,7 @@ def knowledge_statements(answers: Iterable[KnowledgeAnswer], words: Vocabulary) 
 
 
 def cohort_knowledge(cohort: Cohort) -> list:
-    """The knowledge checks' answers, when the course has them (course.trainer.knowledge)."""
-    try:
-        from .knowledge import cohort_knowledge as answers
-    except ModuleNotFoundError as missing:
-        if missing.name != f"{__package__}.knowledge":  # the module is there but broken
-            raise
-        return []
+    """The knowledge checks' answers of the cohort (course.trainer.knowledge)."""
+    from .knowledge import cohort_knowledge as answers
+
     return list(answers(cohort))
