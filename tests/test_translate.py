@@ -233,3 +233,12 @@ def test_a_broken_catalogue_is_a_clear_error(course, capsys):
     assert main(["translate"]) == 2
     err = capsys.readouterr().err
     assert f"{MODULE}.po is not a readable PO file (line 2" in err and "Poedit" in err
+
+
+def test_words_a_check_shows_are_offered_even_without_a_space():
+    # "Still missing: 1 of the networks": the `what` of answer_items is read, never compared.
+    source = ('check.answer_items(x, "x", ["k"], "networks", "Keep them")\n'
+              'note = "é"; check.answer_items(a, "a", [], what="letter(s)")\n'
+              'audience = "friends"\n')
+    offered = [text for _, _, _, text in translate.translatable_tokens(source)]
+    assert offered == ['"networks"', '"Keep them"', '"letter(s)"']

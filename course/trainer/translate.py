@@ -6,7 +6,8 @@ One catalogue per module, translations/fr/NN-slug.po, read and written with Babe
 - a code cell: each comment and each string literal holding a space (hints, printed sentences,
   comments in answer templates), in the cell's order: msgctxt = "<cell id>:<n>", msgid = the raw
   token (quotes or `#` included), msgstr = the French token, itself valid Python of the same kind.
-  Strings without a space (column names, setting values, keys) are code and never translated.
+  Strings without a space (column names, setting values, keys) are code and never translated,
+  but for the words a check shows in its message (the `what` of check.answer_items).
 An entry is missing when its msgstr is empty, stale when it is marked fuzzy: `--update` marks it
 so when the English changed, keeping the old translation and the old English (`#| msgid`).
 
@@ -108,12 +109,43 @@ def translatable_tokens(source: str) -> list[tuple[str, int, int, str]]:
     def at(pos: tuple[int, int]) -> int:
         return offsets[pos[0] - 1] + pos[1]
 
+    shown = display_words(source, lines)
     out = []
     for kind, start, end in found:
         text = source[at(start):at(end)]
-        if kind == COMMENT or " " in text:
+        if kind == COMMENT or " " in text or start in shown:
             out.append((kind, at(start), at(end), text))
     return out
+
+
+# Checks whose argument is a word the learner reads in the message, never compared:
+# check.answer_items(value, name, keys, what, ...) says "Still missing: 1 of the {what}".
+DISPLAY_ARGUMENTS = {"answer_items": (3, "what")}
+
+
+def display_words(source: str, lines: list[str]) -> set[tuple[int, int]]:
+    """(row, column) of each string that a check shows as a word of its message, found with ast:
+    offered for translation even without a space ("networks", "letter(s)")."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    shown = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        if name not in DISPLAY_ARGUMENTS:
+            continue
+        index, keyword = DISPLAY_ARGUMENTS[name]
+        args = [node.args[index]] if len(node.args) > index else []
+        args += [k.value for k in node.keywords if k.arg == keyword]
+        for arg in args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                # ast counts columns in UTF-8 bytes, tokenize in characters
+                line = lines[arg.lineno - 1] if arg.lineno <= len(lines) else ""
+                shown.add((arg.lineno, len(line.encode("utf-8")[:arg.col_offset].decode("utf-8", "ignore"))))
+    return shown
 
 
 def entries(nb) -> list[Entry]:

@@ -18,22 +18,32 @@ LANGUAGE_LINE = 'from course.learner.language import use_language; use_language(
 _MARKER = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 
 
-def tokens(source: str) -> list[tuple[int, str]]:
-    """(type, text) of each token; comments and strings keep their type, their text is
-    returned separately by `translatable` (Python 3.11: an f-string is one token)."""
-    return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(source).readline)]
+def tokens(source: str) -> list[tuple[int, str, bool]]:
+    """(type, text, shown) of each token; comments and strings keep their type, their text is
+    returned separately by `translatable` (Python 3.11: an f-string is one token); `shown` marks
+    the words a check shows in its message (the `what` of check.answer_items, 4th argument)."""
+    shown = set()
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "answer_items":
+            for arg in node.args[3:4] + [k.value for k in node.keywords if k.arg == "what"]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    line = lines[arg.lineno - 1].encode("utf-8")
+                    shown.add((arg.lineno, len(line[:arg.col_offset].decode("utf-8"))))
+    return [(t.type, t.string, t.start in shown) for t in tokenize.generate_tokens(io.StringIO(source).readline)]
+
+
+def _is_translatable(kind: int, text: str, shown: bool) -> bool:
+    return (kind == tokenize.COMMENT and not _MARKER.match(text)) or (kind == tokenize.STRING and (" " in text or shown))
 
 
 def translatable(source: str) -> list[str]:
-    """Comments (but nbgrader's markers) and strings holding a space, in order."""
-    return [text for kind, text in tokens(source)
-            if (kind == tokenize.COMMENT and not _MARKER.match(text)) or (kind == tokenize.STRING and " " in text)]
+    """Comments (but nbgrader's markers), strings holding a space and words a check shows, in order."""
+    return [text for kind, text, shown in tokens(source) if _is_translatable(kind, text, shown)]
 
 
 def masked_tokens(source: str) -> list[tuple[int, str]]:
-    return [(kind, "" if (kind == tokenize.COMMENT and not _MARKER.match(text))
-             or (kind == tokenize.STRING and " " in text) else text)
-            for kind, text in tokens(source)]
+    return [(kind, "" if _is_translatable(kind, text, shown) else text) for kind, text, shown in tokens(source)]
 
 
 class _MaskStrings(ast.NodeTransformer):
