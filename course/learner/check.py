@@ -472,8 +472,9 @@ def answer_each(value: Any, name: str, entry_keys: dict[Any, str | Iterable[str]
             not_yet.append(orig)
     if not_yet:
         first = (hints or {}).get(not_yet[0], hint)
-        _fail((_("The answer for {entries} in `{name}` is not right.").format(
-            entries=", ".join(map(repr, not_yet)), name=name) + " " + first).rstrip())
+        text = (_("The answer for {entries} in `{name}` is not right.") if len(not_yet) == 1
+                else _("The answers for {entries} in `{name}` are not right."))
+        _fail((text.format(entries=", ".join(map(repr, not_yet)), name=name) + " " + first).rstrip())
 
 
 # In a learner's Jupyter kernel, common Python mistakes are explained in plain words
