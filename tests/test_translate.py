@@ -242,3 +242,11 @@ def test_words_a_check_shows_are_offered_even_without_a_space():
               'audience = "friends"\n')
     offered = [text for _, _, _, text in translate.translatable_tokens(source)]
     assert offered == ['"networks"', '"Keep them"', '"letter(s)"']
+
+
+def test_a_sentence_translated_as_one_word_is_refused():
+    entry = next(e for e in translate.entries(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('print("photo ids", 3)')])) if e.kind == translate.STRING)
+    with pytest.raises(CourseError, match="keep at least one space"):
+        translate._check_token(entry, '"photos"', "test")
+    translate._check_token(entry, '"photos prêtes"', "test")  # a French sentence is fine

@@ -372,6 +372,10 @@ def _check_token(entry: Entry, french: str, where: str) -> None:
                     or type(value) is not type(english) or french.strip() != french:
                 problem = ("it must be one string literal like the English one "
                            "(same quotes, f prefix if the English has one)")
+            elif " " in entry.english and " " not in french:
+                # A sentence kept as one word would read as code: the parity test, and the next
+                # `--update`, would no longer find it in the catalogue.
+                problem = "a translated sentence must keep at least one space (write it in a few words)"
             elif isinstance(value, ast.JoinedStr):
                 names = sorted(ast.dump(v.value) for v in value.values if isinstance(v, ast.FormattedValue))
                 if names != sorted(ast.dump(v.value) for v in english.values if isinstance(v, ast.FormattedValue)):
