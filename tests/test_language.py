@@ -204,7 +204,7 @@ def test_the_charter_document_is_in_french(french):
     text = charter.to_markdown(mine)
     assert text.startswith("# Ma charte d'usage des réseaux sociaux\n")
     assert "- **LinkedIn**\u00a0: travail" in text and "- **Instagram**\u00a0: vie privée" in text
-    assert "J'arrête de lire les messages professionnels à 19:00 et je reprends à 08:00" in text
+    assert "J'arrête de lire les messages professionnels à 19\u00a0h et je reprends à 8\u00a0h" in text
     assert "I stop reading" not in text and "My rules" not in text
     page = charter.to_html(mine)
     assert '<html lang="fr">' in page and "<h2>Mes règles</h2>" in page

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..templates import render
 from .check import typed_word, whole_number
-from .language import N_, _
+from .language import N_, _, language
 
 NETWORKS = ("LinkedIn", "Facebook", "Instagram", "X", "TikTok", "WhatsApp")
 AUDIENCES = ("work", "private", "not used")
@@ -43,7 +43,8 @@ RULES = {
 
 
 def _hour(h: int) -> str:
-    return f"{int(h):02d}:00"
+    # French writes hours "22 h" (Lexique des règles typographiques de l'Imprimerie nationale).
+    return f"{int(h)}\u00a0h" if language() == "fr" else f"{int(h):02d}:00"
 
 
 _NETWORK_BY_WORD = {typed_word(n): n for n in NETWORKS}
