@@ -35,8 +35,9 @@ c.Course.title = "Social media, professional and private: running your accounts 
 # A module is passed with at least this share of its auto-graded points.
 c.Course.pass_mark = 0.8
 c.Course.language = "en"
-# Languages released: ["en", "fr"] once every translations/fr/*.po is complete (`course translate`).
-c.Course.editions = ["en"]
+# Languages released: English (source/NN-slug/) and French (source/NN-slug-fr/, generated from
+# translations/fr/NN-slug.po by `course translate`); a missing or stale translation fails `course release`.
+c.Course.editions = ["en", "fr"]
 # What a learner's notebook may use while `course grade` runs it (flags override these).
 c.Course.memory_mb = 1024
 c.Course.max_processes = 64
