@@ -17,13 +17,16 @@ import tomllib
 
 import nbformat
 import pytest
-from conftest import ASSIGNMENTS, ROOT
+from conftest import ROOT
 
 from course import cells as cell_kinds
+from course.coursedir import modules
 from course.learner import check, knowledge
 
+# Banks are per module; a French edition is generated from its English notebook (tests/test_editions.py).
+ASSIGNMENTS = modules(ROOT)
 BANKS = ROOT / "course" / "learner" / "questions"
-FIELDS = {"number", "idea", "options", "key", "why"}
+FIELDS = {"number", "idea", "options", "key", "why", "why_fr"}
 PHASES = ("before", "after")
 _QUESTION = re.compile(r"^\*\*(\d+)\.\*\*", re.M)
 
@@ -131,3 +134,21 @@ def test_the_right_letters_are_spread_over_the_course():
     letters = [right_letter(a, q)[0] for a in ASSIGNMENTS for q in knowledge.questions(a)]
     counts = {o: letters.count(o) for o in "abc"}
     assert min(counts.values()) >= len(letters) // 6, f"the right letters lean on one option: {counts}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_french_learner_reads_why_in_french(assignment, capsys):
+    from course.learner.language import language, use_language
+
+    bank = knowledge.questions(assignment)
+    answers = {q.number: q.options[0] for q in bank}
+    previous = language()
+    try:
+        use_language("fr")
+        knowledge.compare(assignment, answers, answers)
+    finally:
+        use_language(previous)
+    shown = capsys.readouterr().out
+    for q in bank:
+        assert q.why_fr and q.why_fr in shown, f"{assignment} question {q.number}: its French why is not shown"
+        assert q.why not in shown, f"{assignment} question {q.number}: the English why reached a French learner"

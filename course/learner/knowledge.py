@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import key, typed_word
-from .language import _
+from .language import _, language
 
 # Tests point this at a bank of their own (or pass `folder=`).
 QUESTIONS_DIR = Path(__file__).parent / "questions"
@@ -37,6 +37,11 @@ class Question:
     options: tuple[str, ...]
     key: str
     why: str
+    why_fr: str = ""  # the same in French, for the French edition
+
+    def explanation(self) -> str:
+        """Why the right option is right, in the learner's language."""
+        return self.why_fr if language() == "fr" and self.why_fr else self.why
 
 
 class BankError(ValueError):
@@ -66,7 +71,8 @@ def _read_bank(assignment: str, folder: str) -> tuple[Question, ...]:
         try:
             options = tuple(typed_word(o) for o in entry["options"])
             question = Question(number=int(entry["number"]), idea=str(entry["idea"]), options=options,
-                                key=str(entry["key"]), why=str(entry["why"]).strip())
+                                key=str(entry["key"]), why=str(entry["why"]).strip(),
+                                why_fr=str(entry.get("why_fr", "")).strip())
         except (KeyError, TypeError, ValueError) as error:
             raise BankError(f"{path}: a question lacks number, idea, options, key or why ({error!r}).") from None
         if not options or not all(type(o) is str and o for o in options):
@@ -208,7 +214,7 @@ def compare(assignment: str, before: Any, after: Any, folder: Path | str | None 
                     number=q.number, start=start))
             else:
                 out.append(_("Question {number}: at the start {start}; now {now}.").format(
-                    number=q.number, start=start, now=_("right") if now else _("not right")) + f" {q.why}")
+                    number=q.number, start=start, now=_("right") if now else _("not right")) + f" {q.explanation()}")
         total = len(bank)
         out.append(_("{before} of {total} right at the start, {now} of {total} now.").format(
             before=right_before, now=right_now, total=total))
