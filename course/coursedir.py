@@ -117,12 +117,18 @@ NOT_MODULE_FILES = (".ipynb_checkpoints", "__pycache__", "my_charter.html", "my_
 
 
 def copy_sources(root: Path, names: list[str], dest: Path) -> Path:
-    """A throwaway course at `dest` with source/<name> of each of `names` copied from the
-    course at `root` (NOT_MODULE_FILES left out): where nbgrader generates or grades
+    """A throwaway course at `dest` with source/<name> of each of `names` and its module's
+    translations/<language>/<module>.po copied from the course at `root` (NOT_MODULE_FILES
+    left out): where nbgrader generates or grades
     without touching the course itself. Returns `dest`."""
     for name in names:
         shutil.copytree(Path(root) / "source" / name, Path(dest) / "source" / name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(*NOT_MODULE_FILES))
+        # Its translation catalogues too: `course release` there checks the French edition.
+        for catalogue in sorted((Path(root) / "translations").glob(f"*/{module_of(name)}.po")):
+            target = Path(dest) / catalogue.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(catalogue, target)
     return Path(dest)
 
 
