@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Defined before any rule names them: make expands prerequisites as it reads each rule.
+HUB_STAMP := hub/node_modules/.installed-stamp
 # Tests use both cores; override with `make test JOBS=1`.
 JOBS   ?= 2
 
@@ -106,7 +108,6 @@ docs: $(STAMP)
 # The course on a JupyterHub (hub/, docs/deploy.md): configurable-http-proxy from npm, pinned
 # in hub/package-lock.json; `make hub` runs a trial on this machine (as root: it creates the
 # local accounts cl-trainer and cl-learner1..3), `make hub-remove` removes them.
-HUB_STAMP := hub/node_modules/.installed-stamp
 .PHONY: hub hub-deps hub-remove
 $(HUB_STAMP): hub/package.json hub/package-lock.json
 	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null || \
