@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # tests/support: the throwaway courses the tests grade too
 
-from course.coursedir import generate_assignments, resolve_assignments, tool_env  # noqa: E402
+from course.coursedir import SOURCE_LANGUAGE, generate_assignments, language_of, resolve_assignments, tool_env  # noqa: E402
 from support.sample_course import db_url_of, make_course  # noqa: E402
 
 FIRST = re.compile(r"first submission recorded at ([0-9.]+) \(epoch\)")
@@ -100,7 +100,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="cold runs and warm runs (default: 5 each)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway course folder")
     args = parser.parse_args()
-    [name] = resolve_assignments(ROOT, [args.assignment])
+    # A module's number means its English edition; an exact name (02-...-fr) that edition.
+    name = next(a for a in resolve_assignments(ROOT, [args.assignment])
+                if a == args.assignment or language_of(a) == SOURCE_LANGUAGE)
     tmp = Path(tempfile.mkdtemp(prefix="bench-first-"))
     sockets = Path(tempfile.mkdtemp(prefix="bench-first-svc-"))  # this run's own grading services
     course = tmp / "course"

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # tests/support: the throwaway courses the tests grade too
 
 from course.trainer.synthetic import summary  # noqa: E402
-from course.coursedir import generate_assignments, nbgrader_executable, resolve_assignments, tool_env  # noqa: E402
+from course.coursedir import (SOURCE_LANGUAGE, generate_assignments, language_of, nbgrader_executable,
+                              resolve_assignments, tool_env)  # noqa: E402
 from support.sample_course import copy_course, db_url_of, make_course, scores  # noqa: E402
 
 FIRST = re.compile(r"first submission recorded at ([0-9.]+) \(epoch\)")
@@ -58,10 +59,12 @@ def first_graded(course: Path, since: float) -> float | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--learners", type=int, default=25, help="learners in the cohort (default: 25)")
-    parser.add_argument("--assignments", nargs="*", help="assignments (names or numbers; default: all)")
+    parser.add_argument("--assignments", nargs="*", help="assignments (names or numbers; default: every module's English edition)")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway course folders")
     args = parser.parse_args()
-    names = resolve_assignments(ROOT, args.assignments)
+    # By default one edition a module, the English one (the French ones grade the same way).
+    names = resolve_assignments(ROOT, args.assignments) if args.assignments else \
+        [a for a in resolve_assignments(ROOT, None) if language_of(a) == SOURCE_LANGUAGE]
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-per-module-"))
     sockets = Path(tempfile.mkdtemp(prefix="bench-svc-"))  # this run's own grading services (mode 0700)
