@@ -201,9 +201,9 @@ class Settings:
     def timeout(self) -> float:
         """Seconds a cell may run: c.ExecutePreprocessor.timeout, as nbgrader's Execute reads
         it. nbgrader reads None or 0 as no limit; grading keeps one, 60 s."""
-        from nbgrader.preprocessors import Execute
+        from .nbgrader_adapter import execute_timeout
 
-        return float(Execute(config=self.config).timeout or 60)
+        return float(execute_timeout(self.config) or 60)
 
     @cached_property
     def limits(self):

@@ -16,7 +16,9 @@ preprocessors on one shared gradebook session. For that it relies on how nbgrade
   student_id, db_url, gradebook), the look-ups their cells make (find_source_cell,
   find_graded_cell, find_grade, find_comment, gradebook.db.commit), `init_plugin`,
   `plugin_inst` and `AssignLatePenalties._check_late_penalty`;
-- `MetadataValidator.validate_nb` calling `validate_cell` for each cell (`FastCheckCellMetadata`).
+- `MetadataValidator.validate_nb` calling `validate_cell` for each cell (`FastCheckCellMetadata`);
+- where the Execute preprocessor reads its `timeout` (its config sections and its default,
+  `execute_timeout`), read without importing it.
 
 nbgrader's public API is used directly where it is needed, and is not gated here:
 `nbgrader.api` (Gradebook and its find_/update_or_create_ calls, MissingEntry, BaseCell,
@@ -235,3 +237,22 @@ class FastCheckCellMetadata(CheckCellMetadata):
         validator.validate_cell = validate_cell
         validator.validate_nb(nb)
         return nb, resources
+
+
+# Where nbgrader's Execute preprocessor takes its `timeout` from: its config sections, base
+# class first (`Execute.section_names()`; a later one wins), and its default. Read here
+# without importing nbgrader's execute preprocessor, which imports nbclient and jupyter_client
+# (0.08 s before a cold `course grade` reaches its first notebook); tests/test_config.py
+# checks both against nbgrader's own class.
+EXECUTE_SECTIONS = ("Configurable", "LoggingConfigurable", "NotebookClient", "NbConvertBase", "Preprocessor",
+                    "ExecutePreprocessor", "NbGraderPreprocessor", "Execute")
+EXECUTE_TIMEOUT_DEFAULT = 30
+
+
+def execute_timeout(config) -> int | None:
+    """The `timeout` nbgrader's Execute(config=config) would have."""
+    value = EXECUTE_TIMEOUT_DEFAULT
+    for section in EXECUTE_SECTIONS:
+        if config._has_section(section) and "timeout" in config[section]:
+            value = config[section]["timeout"]
+    return value

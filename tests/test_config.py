@@ -203,3 +203,25 @@ def test_nbgrader_internals_are_used_only_through_the_adapter():
     used = {(str(p.relative_to(ROOT)), name) for p in (ROOT / "course").rglob("*.py") if p != adapter
             for name in NBGRADER_PRIVATES if name in p.read_text(encoding="utf-8")}
     assert used == set()
+
+
+@pytest.mark.parametrize("lines", [
+    "", "c.ExecutePreprocessor.timeout = 20", "c.Execute.timeout = 5", "c.NotebookClient.timeout = 7",
+    "c.ExecutePreprocessor.timeout = 20\nc.Execute.timeout = 5", "c.Execute.timeout = 5\nc.ExecutePreprocessor.timeout = 20",
+    "c.NotebookClient.timeout = 7\nc.ExecutePreprocessor.timeout = None", "c.Execute.timeout = 0",
+])
+def test_the_timeout_is_read_as_nbgraders_execute_reads_it(tmp_path, lines):
+    """Settings.timeout reads the configuration without importing nbgrader's Execute (it
+    imports nbclient): the same value as Execute itself, whichever sections are set."""
+    from nbgrader.preprocessors import Execute
+
+    from course.nbgrader_adapter import EXECUTE_SECTIONS, EXECUTE_TIMEOUT_DEFAULT, execute_timeout
+
+    assert tuple(Execute.section_names()) == EXECUTE_SECTIONS
+    assert Execute.class_traits()["timeout"].default_value == EXECUTE_TIMEOUT_DEFAULT
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "nbgrader_config.py").write_text("c = get_config()\n" + lines + "\n", encoding="utf-8")
+    settings = load(folder)
+    assert execute_timeout(settings.config) == Execute(config=settings.config).timeout
+    assert settings.timeout == float(Execute(config=settings.config).timeout or 60)

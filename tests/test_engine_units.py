@@ -214,3 +214,44 @@ def test_free_names_are_read_before_they_are_bound(source, free):
     from course.grading.transfer import free_names
 
     assert free_names(source) == frozenset(free)
+
+
+def _without_ids(nb):
+    return [{k: v for k, v in cell.items() if k != "id"} for cell in nb.cells], nb.metadata, nb.nbformat_minor
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("source/*/*.ipynb")), ids=lambda p: p.parent.name)
+def test_a_notebook_reads_as_nbformat_reads_it(path):
+    """prepare reads submissions without nbformat's schema pass (it only logs): the same
+    notebook as nbformat.reads, for every module."""
+    from course.grading.prepare import reads_without_schema
+
+    text = path.read_text(encoding="utf-8")
+    assert reads_without_schema(text) == nbformat.reads(text, as_version=4)
+
+
+@pytest.mark.parametrize("change", ["ids removed", "ids repeated", "version 3"])
+def test_what_the_schema_pass_repairs_is_repaired_the_same(change):
+    """Missing or repeated cell ids are given new ones (random, as nbformat does); an old
+    notebook is converted: the same notebook but for those new ids."""
+    import json
+    import warnings
+
+    from course.grading.prepare import reads_without_schema
+
+    nb = nbformat.read(ROOT / "source/02-who-can-see-this-post/02-who-can-see-this-post.ipynb", as_version=4)
+    if change == "version 3":
+        nb = nbformat.convert(nb, 3)
+    else:
+        for i, cell in enumerate(nb.cells):
+            if change == "ids removed":
+                del cell["id"]
+            else:
+                cell["id"] = "same" if i % 2 else cell["id"]
+    text = json.dumps(nb)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs = reads_without_schema(text), nbformat.reads(text, as_version=4)
+    assert _without_ids(ours) == _without_ids(theirs)
+    ids = [cell.get("id") for cell in ours.cells]
+    assert all(ids) and len(set(ids)) == len(ids)

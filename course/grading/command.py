@@ -205,6 +205,7 @@ def _run(settings, writer, pool, plans, progress, out, should_stop=None) -> list
                 outcomes.append(recorder.record(prepared, result, started))
                 if first:
                     first, limit = False, full
+                    pool.first_recorded()  # the other workers boot now, not beside the first record
                     log.info("first submission recorded at %.3f (epoch), this process's CPU %.2f s", time.time(),
                              time.process_time())
                 bar.advance(key[0])
@@ -273,6 +274,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:
         raise CourseError("--workers must be at least 1.")
+    if not args.scheduler:  # Dask's client is left its usual imports
+        from . import lean_imports
+
+        lean_imports.for_grading()  # before anything imports nbgrader; a forked service inherits it
     options = {"assignments": assignments, "workers": args.workers, "scheduler": args.scheduler,
                "students": args.student, "force": args.force, "memory_mb": args.memory_mb,
                "max_processes": args.max_processes, "no_sandbox": args.no_sandbox, "quiet": args.quiet,

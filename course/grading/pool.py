@@ -27,7 +27,7 @@ from . import logs, sandbox
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT = 120.0
-SECOND_WORKER_WAIT = 5.0  # at most, for the first worker's first answer (a slow first notebook)
+SECOND_WORKER_WAIT = 5.0  # at most, for the first notebook's record (a slow first notebook)
 
 
 class WorkerUnavailable(RuntimeError):
@@ -215,15 +215,15 @@ class LocalPool:
         self.results: queue.Queue = queue.Queue()
         self.threads: list[threading.Thread] = []
         self.closing = False
-        self.first_answered = threading.Event()
+        self.others_may_start = threading.Event()  # set once the first result is recorded
 
     def start(self) -> dict:
         """Boot the workers in the background (they import pandas, matplotlib, IPython
         while the gradebook side prepares the first jobs); return at once."""
         self.boot_errors: list[Exception] = []
-        # The first worker boots alone, the others once it has answered its first job (or after
-        # SECOND_WORKER_WAIT): on two cores, beside the trainer's side importing nbgrader, the
-        # first notebook is graded sooner.
+        # The first worker boots alone, the others once the first result is recorded (or after
+        # SECOND_WORKER_WAIT): on two cores, beside the trainer's side importing nbgrader and
+        # recording, the first notebook is graded sooner.
         compile_course_package()
         for worker in self.workers:
             t = threading.Thread(target=self._serve, args=(worker,), daemon=True)
@@ -234,7 +234,7 @@ class LocalPool:
     def _serve(self, worker: WorkerProcess) -> None:
         first = worker is self.workers[0]
         if not first:
-            self.first_answered.wait(SECOND_WORKER_WAIT)
+            self.others_may_start.wait(SECOND_WORKER_WAIT)
             if self.closing:
                 return
         try:
@@ -243,7 +243,7 @@ class LocalPool:
             self.boot_errors.append(exc)
             self.results.put((None, None))  # wakes next_result, which reports it if no worker is left
             if first:
-                self.first_answered.set()
+                self.others_may_start.set()
             return
         while True:
             item = self.jobs.get()
@@ -255,11 +255,13 @@ class LocalPool:
             except Exception as exc:
                 result = {"id": job["id"], "worker_lost": f"{type(exc).__name__}: {exc}"}
             self.results.put((key, result))
-            if first:
-                self.first_answered.set()
 
     def submit(self, key, job: dict) -> None:
         self.jobs.put((key, job))
+
+    def first_recorded(self) -> None:
+        """The caller recorded its first result: the other workers may boot now."""
+        self.others_may_start.set()
 
     def next_result(self):
         while True:
@@ -271,7 +273,7 @@ class LocalPool:
 
     def close(self) -> None:
         self.closing = True
-        self.first_answered.set()
+        self.others_may_start.set()
         for _ in self.threads:
             self.jobs.put(None)
         for t in self.threads:
@@ -323,6 +325,9 @@ class DaskPool:
                                     key=f"course-grade-{job['id']}-{time.monotonic_ns()}")
         self.keys[future.key] = key
         self.pending.add(future)
+
+    def first_recorded(self) -> None:
+        pass  # the cluster's workers are already up
 
     def next_result(self):
         future = next(self.pending)

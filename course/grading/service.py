@@ -382,6 +382,9 @@ class _Session:
     def submit(self, key, job):
         self.pool.submit((self.generation, key), job)
 
+    def first_recorded(self) -> None:
+        self.pool.first_recorded()
+
     def next_result(self):
         while True:
             key, result = self.pool.next_result()
@@ -567,40 +570,6 @@ class Service:
             self.pool.close()
 
 
-# Packages whose __init__ costs the service CPU before its first notebook for nothing it uses:
-# nbgrader's imports its four Jupyter server extensions (jupyter_server, tornado, the exchange,
-# every nbgrader app; about 0.15 s), setuptools' imports pkg_resources and its vendored
-# pyparsing (about 0.2 s) where nbgrader.utils only wants setuptools.archive_util.
-SKIPPED_PACKAGE_INITS = ("nbgrader", "setuptools")
-
-
-def skip_package_inits(names=SKIPPED_PACKAGE_INITS) -> list[str]:
-    """Register each package without running its __init__: its submodules (nbgrader.api,
-    nbgrader.preprocessors, setuptools.archive_util...) import as usual when grading needs
-    them. Only in the service's own process, which runs nothing but `course grade` (no Jupyter
-    server, no packaging): nothing there reads what those __init__ files define, but
-    nbgrader's `__version__`, which is set. The packages skipped."""
-    import importlib
-    import importlib.util
-
-    skipped = []
-    for name in names:
-        if name in sys.modules:
-            continue
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue  # not installed, or not a package: imported as usual
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        skipped.append(name)
-    if "nbgrader" in skipped:
-        try:
-            sys.modules["nbgrader"].__version__ = importlib.import_module("nbgrader._version").__version__
-        except Exception:
-            del sys.modules["nbgrader"]  # an unexpected layout: imported whole
-            skipped.remove("nbgrader")
-    return skipped
-
-
 def _uid_or_none(sock):
     try:
         return peer_uid(sock)
@@ -621,9 +590,10 @@ def main(argv: list[str] | None = None) -> int:
 def run_service(root: Path, workers: int, use_bwrap: bool, ready_fd: int | None) -> int:
     """Listen, say "ready" on `ready_fd`, warm up, serve until idle or stopped."""
     from ..cli import skip_unused_imports
+    from . import lean_imports
 
     skip_unused_imports()
-    skip_package_inits()
+    lean_imports.for_grading()
     service = Service(root, workers, use_bwrap)
     service.listen()
     if ready_fd is not None:
