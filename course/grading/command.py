@@ -118,6 +118,9 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
     outcomes: list = []
     writer = None
     try:
+        from .lean_imports import import_trainer_side
+
+        import_trainer_side(freeze=False)  # while the workers boot
         from ..config import load
         from .prepare import students_of
         from .record import GradebookWriter, Recorder

@@ -443,7 +443,9 @@ class Service:
         self.pool = LocalPool(self.workers, use_bwrap=self.use_bwrap)
         self.pool.start()
         from ..config import load
-        from . import prepare, record  # noqa: F401  nbgrader, nbformat, SQLAlchemy
+        from .lean_imports import import_trainer_side
+
+        import_trainer_side(freeze=True)
 
         try:
             self.idle = 60 * load(self.root).course.grading_service_idle_minutes

@@ -125,10 +125,19 @@ class Base:
         os.close(res_w)
         self.ctl = LineReader(self.ctl_r)
         self.results = LineReader(self.res_r)
+        self.setup_cells, self.ready = len(locked), False
+
+    def wait_ready(self) -> None:
+        """Wait until the base has run the setup cells (it was started with the notebook, so
+        it runs them while the learner's process runs the answers)."""
+        if self.ready:
+            return
         if not self._control(120):
             self.stop()
+            self.key = None
             raise RuntimeError("the test base process did not start")
-        log.debug("test base process %d ready (%d setup cell(s))", self.pid, len(locked))
+        self.ready = True
+        log.debug("test base process %d ready (%d setup cell(s))", self.pid, self.setup_cells)
 
     def _control(self, seconds: float) -> dict | None:
         """The base's next control message; GraderError (the base stopped) if it reported one."""
@@ -161,6 +170,7 @@ class Base:
 
     def run_test(self, source, payload, workdir, limits, timeout, max_bytes) -> tuple[list, bool]:
         """Run one test cell in this notebook's test process (started on the first test)."""
+        self.wait_ready()
         try:
             if self.session is None:
                 send(self.req_w, {"workdir": workdir, "limits": limits, "max_bytes": max_bytes})

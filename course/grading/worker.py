@@ -59,10 +59,12 @@ class Worker:
         self.news: dict = {}  # said with the next answer
         gc.collect()
         gc.freeze()  # forked children then leave the shared pages alone
+        gc.enable()  # off since main(): learner code runs with the collector, as in a kernel
 
     def finish_warmup(self) -> None:
         """The late stage: after the first answer, before the next job is read."""
         started = time.perf_counter()
+        gc.disable()  # imports only: no garbage worth a collection
         warmup.warm_late(self.shell)
         if self.base is not None:  # forked before the late stage: the next tests get a warmer one
             self.base.stop()
@@ -72,6 +74,7 @@ class Worker:
         self.news["font_cache_used"] = font_cache_used()
         gc.collect()
         gc.freeze()
+        gc.enable()
         log.debug("worker slot %d: late warm-up in %.2f s (CPU since the worker started: %.2f s)", self.index,
                   time.perf_counter() - started, time.process_time())
 
@@ -124,6 +127,7 @@ class Worker:
                     # Nothing the previous notebook's code started is left when this one's starts.
                     self.cleanup()
                 started = time.perf_counter()
+                self._start_base(nb["cells"], workdir, job["max_output_bytes"])
                 notebooks.append(notebook.run(self, nb, workdir, limits, job["timeout"], job["max_output_bytes"]))
                 stopped = notebooks[-1]["stopped"]
                 log.debug("job %s: notebook %s: %d cells in %.3f s%s", job["id"], nb.get("name", k), len(nb["cells"]),
@@ -146,6 +150,17 @@ class Worker:
         return testproc.run_one_off(self.shell, self.learner_uid, cells, i, payload, workdir, limits, timeout,
                                     max_bytes)
 
+    def _start_base(self, cells, workdir, max_bytes) -> None:
+        """Start the base before the learner's process, when a new one is needed: it runs the
+        setup cells on the other core while the learner's answers run (on a cold start, when
+        nothing else is graded yet, that is most of the first notebook's setup). Best effort:
+        a base that cannot start now is started, or its failure reported, at the first test."""
+        if any(c["kind"] == "test" for c in cells):
+            try:
+                self._base_for(cells, workdir, max_bytes)
+            except Exception:
+                self.base = None
+
     def _base_for(self, cells, workdir, max_bytes) -> testproc.Base | None:
         """The warm base for this notebook's tests, when every locked cell comes before the
         first test (the usual shape: a setup cell on top); None otherwise."""
@@ -164,6 +179,10 @@ class Worker:
 
 
 def main() -> None:
+    # The warm-up is imports (IPython, numpy, pandas): the cyclic collector would walk their
+    # objects again and again for garbage they hardly make, 15 % of the boot's CPU. On again
+    # once the worker has frozen them (Worker.__init__).
+    gc.disable()
     started = time.perf_counter()
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
