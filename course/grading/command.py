@@ -277,10 +277,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignments = resolve_assignments(root, args.assignments)
     if args.workers < 1:
         raise CourseError("--workers must be at least 1.")
-    if not args.scheduler:  # Dask's client is left its usual imports
-        from . import lean_imports
-
-        lean_imports.for_grading()  # before anything imports nbgrader; a forked service inherits it
     options = {"assignments": assignments, "workers": args.workers, "scheduler": args.scheduler,
                "students": args.student, "force": args.force, "memory_mb": args.memory_mb,
                "max_processes": args.max_processes, "no_sandbox": args.no_sandbox, "quiet": args.quiet,
@@ -296,6 +292,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
         except service.ServiceUnavailable as exc:
             print(f"course grade: the grading service cannot be used ({exc}); grading in this process.",
                   file=sys.stderr)
+    if not args.scheduler:  # Dask's client is left its usual imports
+        from . import lean_imports
+
+        lean_imports.for_grading()  # before anything imports nbgrader (the service does it itself)
     return run_grade(root, options)
 
 

@@ -169,5 +169,4 @@ def import_trainer_side(freeze: bool) -> None:
         if enabled:
             gc.enable()
     if freeze:
-        gc.collect()
-        gc.freeze()
+        gc.freeze()  # without a collection first: the collector was off, there is little garbage

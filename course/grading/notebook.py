@@ -32,6 +32,7 @@ def run(worker, nb: dict, workdir: str, limits: dict, timeout: float, max_bytes:
     limits["cpu_seconds"] = int(timeout * (len(cells) + 1)) + 5
     outputs: dict[int, list] = {}
     cut: list[int] = []
+    worker.start_tests(cells, workdir, limits, max_bytes)  # forked before the learner's process
     to_learner_r, to_learner_w = os.pipe()
     from_learner_r, from_learner_w = os.pipe()
     pid = os.fork()

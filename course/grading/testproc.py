@@ -108,6 +108,7 @@ class Base:
     def __init__(self, shell, uid, course_files, key, locked: list[str], workdir: str, max_bytes: int):
         self.key = key
         self.session: int | None = None  # pid of the current notebook's test process
+        self.session_asked = False  # its start was asked for, its pid not read yet
         self.folder = tempfile.mkdtemp(prefix="base-")
         os.chmod(self.folder, 0o755)
         for rel in course_files:
@@ -155,7 +156,7 @@ class Base:
             return False
 
     def stop(self) -> None:
-        self.session = None
+        self.session, self.session_asked = None, False
         for fd in (self.req_w, self.ctl_r, self.res_r):
             try:
                 os.close(fd)
@@ -168,13 +169,28 @@ class Base:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def start_session(self, workdir, limits, max_bytes) -> None:
+        """Ask for this notebook's test process now (the base forks it once its setup cells
+        have run), so that it is ready when the first test cell comes; not waited for."""
+        if self.session is None and not self.session_asked:
+            send(self.req_w, {"workdir": workdir, "limits": limits, "max_bytes": max_bytes})
+            self.session_asked = True
+
+    def _session_pid(self) -> int:
+        """The test process asked for by start_session: its pid, once the base says it."""
+        self.wait_ready()
+        if self.session is None:
+            self.session = int(self._control(30)["pid"])
+            self.session_asked = False
+        return self.session
+
     def run_test(self, source, payload, workdir, limits, timeout, max_bytes) -> tuple[list, bool]:
-        """Run one test cell in this notebook's test process (started on the first test)."""
+        """Run one test cell in this notebook's test process (asked for when the notebook
+        started, or now)."""
         self.wait_ready()
         try:
-            if self.session is None:
-                send(self.req_w, {"workdir": workdir, "limits": limits, "max_bytes": max_bytes})
-                self.session = int(self._control(30)["pid"])
+            self.start_session(workdir, limits, max_bytes)
+            self._session_pid()
             send(self.req_w, {"source": source, "payload": payload})
             line = self.results.readline(time.monotonic() + timeout)
         except faults.GraderError:
@@ -193,9 +209,10 @@ class Base:
             raise
 
     def end_session(self) -> None:
-        if self.session is None:
+        if self.session is None and not self.session_asked:
             return
         try:
+            self._session_pid()  # asked for, never used (the notebook stopped before its tests)
             write_all(self.req_w, b'{"end": true}\n')
             if not self._control(10):
                 raise RuntimeError
@@ -218,8 +235,7 @@ class Base:
             # tests): skip IPython's costly context formatting.
             shell.InteractiveTB.set_mode(mode="Minimal")
             base_mb = address_space_mb()
-            gc.collect()
-            gc.freeze()  # forked test processes then leave the shared pages alone
+            gc.freeze()  # forked test processes then leave the shared pages alone (no collection: see worker)
             write_all(ctl_w, b'{"ready": true}\n')
             requests = LineReader(req_r)
             while True:

@@ -57,8 +57,10 @@ class Worker:
         self.course_files: dict[str, str] = {}
         self.warm = False  # the late stage (warmup.warm_late) is still to come
         self.news: dict = {}  # said with the next answer
-        gc.collect()
-        gc.freeze()  # forked children then leave the shared pages alone
+        # Frozen without a collection first (as Python's gc docs advise before forking: the
+        # collector was off, a collection over everything would cost 0.05 s for a few hundred
+        # objects): forked children then leave the shared pages alone.
+        gc.freeze()
         gc.enable()  # off since main(): learner code runs with the collector, as in a kernel
 
     def finish_warmup(self) -> None:
@@ -72,7 +74,6 @@ class Worker:
         self.base_mb = warmup.address_space_mb()
         self.warm = True
         self.news["font_cache_used"] = font_cache_used()
-        gc.collect()
         gc.freeze()
         gc.enable()
         log.debug("worker slot %d: late warm-up in %.2f s (CPU since the worker started: %.2f s)", self.index,
@@ -127,7 +128,6 @@ class Worker:
                     # Nothing the previous notebook's code started is left when this one's starts.
                     self.cleanup()
                 started = time.perf_counter()
-                self._start_base(nb["cells"], workdir, job["max_output_bytes"])
                 notebooks.append(notebook.run(self, nb, workdir, limits, job["timeout"], job["max_output_bytes"]))
                 stopped = notebooks[-1]["stopped"]
                 log.debug("job %s: notebook %s: %d cells in %.3f s%s", job["id"], nb.get("name", k), len(nb["cells"]),
@@ -150,16 +150,22 @@ class Worker:
         return testproc.run_one_off(self.shell, self.learner_uid, cells, i, payload, workdir, limits, timeout,
                                     max_bytes)
 
-    def _start_base(self, cells, workdir, max_bytes) -> None:
-        """Start the base before the learner's process, when a new one is needed: it runs the
-        setup cells on the other core while the learner's answers run (on a cold start, when
-        nothing else is graded yet, that is most of the first notebook's setup). Best effort:
-        a base that cannot start now is started, or its failure reported, at the first test."""
-        if any(c["kind"] == "test" for c in cells):
-            try:
-                self._base_for(cells, workdir, max_bytes)
-            except Exception:
-                self.base = None
+    def start_tests(self, cells, workdir, limits, max_bytes) -> None:
+        """Before the learner's process is forked: start the base if a new one is needed and
+        ask for the notebook's test process, so that both get ready on the other core while
+        the learner's answers run (on a cold start, when nothing else is graded yet, that is
+        most of the first notebook's setup), instead of when the first test cell comes. Best
+        effort: what cannot start now is started, or its failure reported, at the first test."""
+        if not any(c["kind"] == "test" for c in cells):
+            return
+        try:
+            base = self._base_for(cells, workdir, max_bytes)
+            if base is not None:
+                base.start_session(workdir, limits, max_bytes)
+        except Exception:
+            if self.base is not None:
+                self.base.stop()
+            self.base = None
 
     def _base_for(self, cells, workdir, max_bytes) -> testproc.Base | None:
         """The warm base for this notebook's tests, when every locked cell comes before the
