@@ -4,10 +4,12 @@ two stages (matplotlib after the first job); the second worker booting after the
 one's first answer. What a grading process leaves unimported: tests/test_lean_imports.py."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,45 @@ def test_a_pool_closed_before_any_answer_does_not_wait_for_it(monkeypatch):
     local.close()
     assert not any(t.is_alive() for t in local.threads)
     assert [entry for entry in log if entry[:2] == ("start", 1)] == []  # closed first: it never started
+
+
+def _tiny_job(name: str) -> dict:
+    return {"id": name, "timeout": 30, "max_output_bytes": 1 << 16,
+            "limits": {"memory_mb": 1024, "processes": 64, "file_size_mb": 64}, "files": {},
+            "notebooks": [{"name": name, "cells": [{"kind": "answer", "source": "x = 6 * 7\nx"}]}]}
+
+
+@pytest.mark.slow
+def test_the_late_stage_waits_until_the_worker_is_idle():
+    """Jobs that keep coming are graded first; the late stage (matplotlib, ipywidgets) runs
+    once no job has come for LATE_STAGE_AFTER_IDLE."""
+    records: list = []
+    local = pool.WorkerProcess(0, use_bwrap=False, log_level=logging.DEBUG, sink=records.extend)
+    local.start()
+    try:
+        def answer() -> dict:
+            line = local._readline(time.monotonic() + 120)
+            assert line, "the worker stopped"
+            local.relay_log()
+            return json.loads(line)
+
+        def late_done() -> bool:
+            local.relay_log()
+            return any("late warm-up" in r["msg"] for r in records)
+
+        local.proc.stdin.write(json.dumps(_tiny_job("a")).encode() + b"\n")
+        local.proc.stdin.flush()
+        first = answer()
+        # The next job comes at once, as from a busy pool: graded before any late stage.
+        local.proc.stdin.write(json.dumps(_tiny_job("b")).encode() + b"\n")
+        local.proc.stdin.flush()
+        answer_of = answer()
+        assert [first["id"], answer_of["id"]] == ["a", "b"]
+        assert first["notebooks"][0]["outputs"]["0"][0]["data"]["text/plain"] == "42"
+        assert not late_done(), "the late stage ran while jobs were coming"
+        deadline = time.monotonic() + 120
+        while not late_done():  # idle now: it runs
+            assert time.monotonic() < deadline, "the late stage never ran"
+            time.sleep(0.05)
+    finally:
+        local.stop()

@@ -5,8 +5,9 @@ imported, parsed or warmed up here costs nothing per notebook. The worker then f
 objects (`gc.freeze`) so that forked children leave the shared pages alone.
 
 In two stages, so that a cold `course grade` reaches its first notebook sooner: the worker
-says it is ready after `warm_early` (what nearly every notebook needs), answers its first
-job, and only then runs `warm_late` (matplotlib, ipywidgets, the simulator).
+says it is ready after `warm_early` (what nearly every notebook needs), and runs `warm_late`
+(matplotlib, ipywidgets, the simulator) only once it is idle (worker.LATE_STAGE_AFTER_IDLE):
+the course's notebooks draw no chart and build no widget while graded.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import shutil
 
 
 # What only some notebooks use, and what pulls matplotlib or ipywidgets in (about 0.4 s of
-# CPU): imported in the late stage, after the worker's first job.
+# CPU): imported in the late stage, once the worker is idle.
 LATE_MODULES = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator", "PIL.Image", "PIL.ImageOps",
                 "PIL.TiffImagePlugin")
 
@@ -37,7 +38,7 @@ def warm_early(shell, run_cell) -> None:
 
 
 def warm_late(shell) -> None:
-    """Stage 2, once the first job is answered: matplotlib with the inline backend (as a
+    """Stage 2, once the worker is idle: matplotlib with the inline backend (as a
     kernel's `%matplotlib inline`), the widget library, the simulator. A notebook graded
     before this stage imports them in its own process: the same outputs, only slower
     (matplotlib_inline sets the shell up itself when pyplot loads it)."""

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import select
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,12 @@ from .shell import make_shell, run_cell
 from .warmup import copy_font_cache, font_cache_used  # noqa: F401  (the worker's start-up, tested)
 
 log = logging.getLogger("course.grading.worker")  # not __name__: run as __main__
+
+# The late warm-up stage (matplotlib, ipywidgets, the simulator: 0.6 s of CPU) runs once the
+# worker has had no job for this long: the course's notebooks draw no chart and build no
+# widget while graded, so it never delays a notebook waiting to be graded; it readies the
+# worker for the next command, and for learner code that plots.
+LATE_STAGE_AFTER_IDLE = 0.25
 
 
 class Worker:
@@ -64,7 +71,7 @@ class Worker:
         gc.enable()  # off since main(): learner code runs with the collector, as in a kernel
 
     def finish_warmup(self) -> None:
-        """The late stage: after the first answer, before the next job is read."""
+        """The late stage: once no job has come for LATE_STAGE_AFTER_IDLE after an answer."""
         started = time.perf_counter()
         gc.disable()  # imports only: no garbage worth a collection
         warmup.warm_late(self.shell)
@@ -99,8 +106,15 @@ class Worker:
             result.update(self.news)
             self.news = {}
             send(self.protocol_out, result)
-            if not self.warm:
+            if not self.warm and self.idle(LATE_STAGE_AFTER_IDLE):
                 self.finish_warmup()
+
+    @staticmethod
+    def idle(seconds: float) -> bool:
+        """No new job within `seconds`. The pool writes a worker one job at a time, after
+        reading its last answer, so nothing waits in stdin's buffer when this is asked."""
+        ready, _, _ = select.select([sys.stdin.buffer.fileno()], [], [], seconds)
+        return not ready
 
     # -- one submission -------------------------------------------------------------
     def grade(self, job: dict) -> dict:
