@@ -235,20 +235,14 @@ def test_learner_fetches_works_validates_submits_and_is_graded(me, classroom):
     assert any(WRONG_X in cell.source for cell in saved.cells), "the wrong answer was not saved"
 
     # Validate: nbgrader runs the notebook and lists what still fails, in the same plain words.
-    page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for()
-    page.locator(".jp-Dialog-body").wait_for()
-    report = dialog.inner_text()
-    (SHOTS / "validate-dialog.txt").write_text(report, encoding="utf-8")
+    dialog, report = me.validate("validate-dialog.txt")
     me.shot("validated")
     # The failure of the wrong answer, further down the dialog's list.
     dialog.get_by_text("The posts are still public").last.scroll_into_view_if_needed()
     me.shot("validated-wrong-answer")
     assert "Not right yet." in report and "The posts are still public" in report, report
     assert_plain(report, "Validate")
-    dialog.locator(".jp-Dialog-button").first.click()
-    dialog.wait_for(state="detached")
+    me.close_dialog(dialog)
 
     # Submit from the Assignments list.
     me.command("nbgrader:open-assignment-list")

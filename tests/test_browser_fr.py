@@ -98,15 +98,9 @@ def test_a_french_learner_reads_the_lab_and_the_module_in_french(me, classroom):
     # Validate (nbgrader's button, which nbgrader leaves in English): it runs the saved
     # notebook and lists what fails, and the learner reads the same French words there.
     me.command("docmanager:save")
-    page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for()
-    page.locator(".jp-Dialog-body").wait_for()
-    report = dialog.inner_text()
-    (SHOTS / "validate-dialog-fr.txt").write_text(report, encoding="utf-8")
+    dialog, report = me.validate("validate-dialog-fr.txt")
     me.shot("validated-in-french")
     assert " ".join(french.split())[:40] in " ".join(report.split()), report
     assert english_text[:30] not in report, report
     assert not any(word in report for word in INTERNALS), report
-    dialog.locator(".jp-Dialog-button").first.click()
-    dialog.wait_for(state="detached")
+    me.close_dialog(dialog)

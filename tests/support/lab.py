@@ -207,6 +207,22 @@ class Learner:
             }""")
         self.page.wait_for_function("() => !document.querySelector('.lm-Menu')")
 
+    def validate(self, record_as: str):
+        """Click nbgrader's Validate button (the notebook's toolbar), wait for its dialog and
+        keep its text in the artifacts as `record_as`; returns (the dialog, its text)."""
+        self.page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).click()
+        dialog = self.page.locator(".jp-Dialog")
+        dialog.wait_for()
+        self.page.locator(".jp-Dialog-body").wait_for()
+        report = dialog.inner_text()
+        (self.artifacts / record_as).write_text(report, encoding="utf-8")
+        return dialog, report
+
+    @staticmethod
+    def close_dialog(dialog) -> None:
+        dialog.locator(".jp-Dialog-button").first.click()
+        dialog.wait_for(state="detached")
+
     def wait_for_kernel(self, timeout: float = 180) -> None:
         """The open notebook's kernel is connected and idle."""
         self.page.wait_for_function(
