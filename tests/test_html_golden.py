@@ -64,7 +64,7 @@ def test_the_environment_escapes_keeps_markup_and_refuses_unknown_names():
         env.from_string("{{ misspelt }}").render(spelt="")
 
 
-@pytest.mark.parametrize("name", ["certificate", "certificate_hostile"])
+@pytest.mark.parametrize("name", ["certificate", "certificate_hostile", "fr_certificate", "fr_certificate_hostile"])
 def test_golden_certificates_verify(tmp_path, name):
     """Verifying renders a certificate again and compares the text: the golden ones (first
     written by the f-string code) still verify, quotes in names included."""
