@@ -89,7 +89,7 @@ def translations(language: str):
 
 
 def _escaping_values(translate):
-    """`translate` (an installed gettext or ngettext) with the values put into a message
+    """`translate` (an installed gettext, ngettext or pgettext) with the values put into a message
     escaped as every other value is (escape), not with markupsafe's entities."""
     from jinja2 import pass_context
 
