@@ -116,3 +116,31 @@ def test_the_data_block_holds_what_the_page_shows(course):
     assert [m["assignment"] for m in data["modules"]] == TEST_ASSIGNMENTS
     assert all(m["score"] >= 0.8 * m["max_score"] for m in data["modules"])
     assert data["date"] == ISSUED.isoformat()
+
+
+FRENCH_DATA = {"course": "Social media, professional and private: running your accounts well",
+               "course_id": "c", "learner_id": "ann", "learner_name": "Anne-Sophie D'Arcy",
+               "modules": [{"assignment": "00-getting-started", "title": "Premiers pas", "score": 2.0,
+                            "max_score": 2.0}], "date": "2026-12-20", "language": "fr"}
+
+
+@pytest.mark.parametrize("title", ["default", "own"])
+def test_a_french_certificate_is_in_french_and_verifies(tmp_path, title):
+    """A French-speaking learner's certificate: French words (the template's, from
+    course/templates/locale/fr.po) and the default course title in French; verifying it renders
+    it again in French, and a change to its French text is caught."""
+    from course.trainer.certificates import certificate_hash, course_title, render
+
+    data = {**FRENCH_DATA, "course": course_title(FRENCH_DATA["course"] if title == "default" else "Mon cours", "fr")}
+    assert data["course"] == ("Réseaux sociaux, au travail et dans la vie privée : bien gérer ses comptes"
+                              if title == "default" else "Mon cours")
+    key = bytes.fromhex("ab" * 32)
+    (tmp_path / SECRET_NAME).write_text(key.hex() + "\n", encoding="ascii")
+    page = render(data, certificate_hash(key, data))
+    assert "Attestation de réussite" in page and f'<p class="course">{data["course"]}</p>' in page
+    assert "Certificate" not in page and "awarded to" not in page
+    path = tmp_path / "ann.html"
+    path.write_text(page, encoding="utf-8")
+    assert verify(path, tmp_path) == (True, "Anne-Sophie D'Arcy (ann) passed 00-getting-started; issued 2026-12-20.")
+    path.write_text(page.replace("Attestation de réussite", "Attestation de présence"), encoding="utf-8")
+    assert verify(path, tmp_path) == (False, "its visible text was changed after it was issued.")

@@ -64,7 +64,7 @@ def test_the_environment_escapes_keeps_markup_and_refuses_unknown_names():
         env.from_string("{{ misspelt }}").render(spelt="")
 
 
-@pytest.mark.parametrize("name", ["certificate", "certificate_hostile"])
+@pytest.mark.parametrize("name", ["certificate", "certificate_hostile", "fr_certificate", "fr_certificate_hostile"])
 def test_golden_certificates_verify(tmp_path, name):
     """Verifying renders a certificate again and compares the text: the golden ones (first
     written by the f-string code) still verify, quotes in names included."""
@@ -83,3 +83,13 @@ def test_the_refresh_command_runs():
     done = subprocess.run([sys.executable, "-c", "import tests.golden.refresh"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_french_certificate_issued_with_the_english_title_still_verifies(tmp_path):
+    """French certificates once showed the course's English title (it is in their signed data):
+    tests/golden/issued/ keeps one as issued then; the page it renders to is still the same."""
+    (tmp_path / SECRET_NAME).write_text(CERTIFICATE_KEY.hex() + "\n", encoding="ascii")
+    issued = FOLDER / "issued" / "fr_certificate_english_title.html"
+    assert "running your accounts well" in issued.read_text(encoding="utf-8")
+    ok, why = verify(issued, tmp_path)
+    assert ok, why

@@ -26,6 +26,9 @@ from course.learner.visibility import SettingsError, who_can_see
 ROOT = Path(__file__).resolve().parents[1]
 LEARNER = ROOT / "course" / "learner"
 TEMPLATES = ROOT / "course" / "templates"
+# The learner's fragments; the trainer's pages (templates/*.html) have their own catalogue,
+# checked by tests/test_trainer_pages_language.py.
+LEARNER_TEMPLATES = (TEMPLATES / "charter", TEMPLATES / "simulator")
 CATALOGUE = LEARNER / "locale" / "fr.po"
 # A template's message: {{ _("...") }} (the templates' only use of `_`).
 TEMPLATE_MESSAGE = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
@@ -33,14 +36,14 @@ TEMPLATE_MESSAGE = re.compile(r'_\("((?:[^"\\]|\\.)*)"\)')
 
 def code_messages() -> dict[str, list[str]]:
     """English message -> where it is, from every `_("...")` and `N_("...")` of course/learner
-    and every `_("...")` of the templates."""
+    and every `_("...")` of the learner's templates."""
     found: dict[str, list[str]] = {}
     for path in sorted(LEARNER.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_") \
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 found.setdefault(node.args[0].value, []).append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    for path in sorted(TEMPLATES.rglob("*.html")):
+    for path in sorted(p for folder in LEARNER_TEMPLATES for p in folder.rglob("*.html")):
         for match in TEMPLATE_MESSAGE.finditer(path.read_text(encoding="utf-8")):
             found.setdefault(match.group(1).replace('\\"', '"'), []).append(str(path.relative_to(ROOT)))
     return found

@@ -30,17 +30,27 @@ def language() -> str:
 
 
 @lru_cache(maxsize=None)
-def messages(code: str) -> dict[str, str]:
-    """English message -> translation, from locale/<code>.po (empty when there is none).
-    Fuzzy (stale) entries are left out: an out-of-date translation is worse than English."""
-    path = LOCALE_DIR / f"{code}.po"
-    if not path.is_file():
-        return {}
+def read_catalogue(path: Path):
+    """The .po file at `path` as a Babel catalogue (empty when there is none), without its
+    fuzzy (stale) entries: an out-of-date translation is worse than English. The learner's
+    messages and the trainer's pages (course/templates/locale) are read with it."""
+    from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
+    if not path.is_file():
+        return Catalog()
     with path.open("rb") as f:
         catalog = read_po(f)
-    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+    for stale in [m for m in catalog if m.id and m.fuzzy]:
+        catalog.delete(stale.id, stale.context)
+    return catalog
+
+
+@lru_cache(maxsize=None)
+def messages(code: str) -> dict[str, str]:
+    """English message -> translation, from locale/<code>.po (empty when there is none)."""
+    return {m.id: m.string for m in read_catalogue(LOCALE_DIR / f"{code}.po")
+            if m.id and m.string and isinstance(m.id, str)}
 
 
 def _(text: str) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..coursedir import SOURCE_LANGUAGE, CourseError, find_root
 from ..templates import render as render_template
+from ..templates import translations
 from .pages import write
 from .results import Cohort, load_cohort
 from .secret import course_secret, keyed_hash
@@ -39,6 +40,13 @@ def certificate_hash(key: bytes, data: dict) -> str:
     return keyed_hash(key, "certificate:" + _canonical(data))
 
 
+def course_title(title: str, language: str) -> str:
+    """The course's title in `language`: the trainer's pages' catalogue (course/templates/locale)
+    has the French of the default title (c.Course.title); a title of the trainer's own is shown
+    as written. It goes into the signed data, so --verify renders a certificate as issued."""
+    return translations(language).gettext(title)
+
+
 def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) -> dict:
     learner = next(ln for ln in cohort.learners if ln.id == learner_id)
     language = cohort.language(learner_id)  # the edition of the learner's latest hand-in
@@ -47,7 +55,7 @@ def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) 
         result = cohort.result(learner_id, module)
         modules.append({"assignment": module.name, "title": module.title_in(language),
                         "score": result.auto_score, "max_score": module.auto_max})
-    data = {"course": title, "course_id": cohort.settings.course_id, "learner_id": learner.id,
+    data = {"course": course_title(title, language), "course_id": cohort.settings.course_id, "learner_id": learner.id,
             "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
     if language != SOURCE_LANGUAGE:
         data["language"] = language  # signed with the rest: --verify renders the same page
@@ -63,10 +71,8 @@ def render(data: dict, verification: str) -> str:
     embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # Markup: safe as it is inside <script> (see above), and HTML-escaping it would change
     # the JSON that --verify reads back.
-    language = data.get("language", SOURCE_LANGUAGE)
-    template = "certificate.html" if language == SOURCE_LANGUAGE else f"{language}/certificate.html"
-    return render_template(template, data=data, verification=verification, lang=language,
-                           embedded=Markup(embedded),
+    return render_template("certificate.html", data.get("language", SOURCE_LANGUAGE), data=data,
+                           verification=verification, embedded=Markup(embedded),
                            pass_mark=f"{data.get('pass_mark', EARLIER_PASS_MARK):.0%}")
 
 

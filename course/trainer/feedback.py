@@ -26,19 +26,13 @@ def _late(seconds: float, language: str = SOURCE_LANGUAGE) -> str:
     return f"{hours:.0f} hour(s)" if hours < 48 else f"{hours / 24:.1f} days"
 
 
-# The page in the language of the edition the learner handed in.
-TEMPLATES = {SOURCE_LANGUAGE: ("feedback.html", "{title}: your results"),
-             "fr": ("fr/feedback.html", "{title} : vos résultats")}
-
-
 def feedback_page(cohort: Cohort, learner: Learner, module: Module) -> str:
+    """The page in the language of the edition the learner handed in."""
     sub = cohort.submission(learner.id, module.name)
     language = sub.language if sub is not None else SOURCE_LANGUAGE
-    template, title = TEMPLATES[language]
     late = _late(sub.seconds_late, language) if sub is not None and sub.seconds_late > 0 else None
-    return render(template, title=title.format(title=module.title_in(language)), learner=learner,
-                  module=module, sub=sub, late=late, result=cohort.result(learner.id, module),
-                  needed=cohort.pass_mark * module.auto_max, lang=language)
+    return render("feedback.html", language, learner=learner, module=module, sub=sub, late=late,
+                  result=cohort.result(learner.id, module), needed=cohort.pass_mark * module.auto_max)
 
 
 def feedback_path(out_dir: Path, learner_id: str, assignment: str) -> Path:

@@ -27,6 +27,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..config import LANGUAGES
 from ..coursedir import SOURCE_LANGUAGE, find_root
+from ..learner.language import messages as learner_messages
 from ..templates import render
 from .charter_choices import MIN_CHARTERS, chosen_rules
 from .intervals import RESAMPLES, paired_change, wilson
@@ -139,7 +140,7 @@ def cohort_statistics(cohort: Cohort, knowledge: list[KnowledgeAnswer] | None = 
             "charter_rules": chosen_rules(cohort) if charters is None else charters}
 
 
-# The report in French (`course report --language fr`): fr/report.html, and every text of the
+# The report in French (`course report --language fr`): report.html in French, and every text of the
 # plots through this table as the figure is saved, so the plots need no language of their own.
 FRENCH = {
     "no graded submission yet": "aucun rendu corrigé pour l'instant",
@@ -175,8 +176,8 @@ def french_pass_rule(pass_mark: float) -> str:
 
 
 def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
-    """`stats` with the module and exercise titles, and the pass rule, in `language` (the
-    titles of that edition of each module; the English ones where it has none)."""
+    """`stats` with the module and exercise titles, the charter rules and the pass rule in
+    `language` (the titles of that edition of each module; the English ones where it has none)."""
     if language == SOURCE_LANGUAGE:
         return stats
     modules = {m.name: m for m in cohort.modules}
@@ -188,6 +189,8 @@ def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
         module = modules[row["assignment"]]
         exercise = next(e for e in module.exercises if e.grade_id == row["grade_id"])
         row["title"] = module.exercise_title(exercise, language)
+    for rule in stats["charter_rules"]["rules"]:  # the French the learners read in their charters
+        rule["text"] = learner_messages(language).get(rule["text"], rule["text"])
     stats["pass_rule"] = french_pass_rule(stats["pass_mark"])
     stats["language"] = language
     return stats
@@ -320,11 +323,7 @@ def plot_knowledge(stats: dict, path: Path) -> str:
 
 
 def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
-    if stats.get("language") == "fr":
-        return render("fr/report.html", title=f"Bilan de la promotion · {stats['course_id']}", stats=stats,
-                      images=images, generated=generated, pass_fraction=stats["pass_mark"], resamples=RESAMPLES,
-                      lang="fr")
-    return render("report.html", title=f"Cohort report · {stats['course_id']}", stats=stats, images=images,
+    return render("report.html", stats.get("language", SOURCE_LANGUAGE), stats=stats, images=images,
                   generated=generated, pass_fraction=stats["pass_mark"], resamples=RESAMPLES)
 
 

@@ -26,7 +26,7 @@ from course.trainer.certificates import render as render_certificate  # noqa: E4
 from course.trainer.charter_choices import rule_counts  # noqa: E402
 from course.trainer.feedback import feedback_page  # noqa: E402
 from course.trainer.knowledge import KnowledgeAnswer  # noqa: E402
-from course.trainer.report import cohort_statistics, report_html  # noqa: E402
+from course.trainer.report import cohort_statistics, in_language, report_html  # noqa: E402
 from course.trainer.results import Answer, Cohort, Exercise, Learner, Module, Submission  # noqa: E402
 from course.learner.visibility import ContactBook, alex_contacts  # noqa: E402
 
@@ -34,6 +34,7 @@ FOLDER = Path(__file__).resolve().parent
 HOSTILE = "<script>alert(1)</script> \"&'"
 # The pages and fragments that show HOSTILE where a user (learner, trainer) typed text.
 SHOW_USER_TEXT = ("feedback_l2_01-basics", "feedback_l5_02-charter", "report", "certificate_hostile",
+                  "fr_feedback_l2_01-basics", "fr_report", "fr_certificate_hostile",
                   "charter_hostile", "simulator_hostile_contact",
                   "simulator_invalid_network")
 CERTIFICATE_KEY = b"golden-course-secret"  # the course secret the golden certificates are signed with
@@ -83,6 +84,27 @@ def cohort() -> Cohort:
                   {(s.learner, s.assignment): s for s in subs})
 
 
+# The French editions' titles (NN-slug-fr), as the gradebook would have them.
+FRENCH_TITLES = {"01-basics": ("Les bases : qui voit quoi", {"ex1": "Audience d'une publication",
+                                                             "ex2": "Choisir un réglage",
+                                                             "ex3": 'Identifications & "amis d\'amis" <b>',
+                                                             "ref": "Votre réflexion"}),
+                 "02-charter": ("Votre charte", {"c1": "Heures hors ligne", "c2": "Trois règles"})}
+
+
+def french_cohort() -> Cohort:
+    """The same cohort, every learner having handed in the French edition of each module."""
+    c = cohort()
+    for module in c.modules:
+        title, exercises = FRENCH_TITLES[module.name]
+        module.editions = {"en": module.name, "fr": f"{module.name}-fr"}
+        module.titles = {"en": module.title, "fr": title}
+        module.exercise_titles = {"en": {e.grade_id: e.title for e in module.exercises}, "fr": exercises}
+    c.submissions = {key: dataclasses.replace(sub, assignment=f"{sub.assignment}-fr")
+                     for key, sub in c.submissions.items()}
+    return c
+
+
 def knowledge_answers() -> list[KnowledgeAnswer]:
     answers = []
     for (learner_id, assignment), phases in KNOWLEDGE.items():
@@ -106,6 +128,26 @@ def trainer_pages() -> dict[str, str]:
     pages["report_empty"] = report_html(cohort_statistics(empty, [], rule_counts(0, Counter())), IMAGES,
                                         "2026-03-10 08:00 UTC")
     for name, learner_id, title in [("certificate", "l1", Course().title), ("certificate_hostile", "l2", HOSTILE)]:
+        data = certificate_data(c, learner_id, date(2026, 3, 10), title)
+        pages[name] = render_certificate(data, certificate_hash(CERTIFICATE_KEY, data))
+    return pages
+
+
+def french_trainer_pages() -> dict[str, str]:
+    """The trainer's pages in French: feedback on French editions (every kind of row and
+    status), the report with `--language fr`, and certificates of French-speaking learners."""
+    pages = {}
+    c = french_cohort()
+    for learner_id, assignment in [("l1", "01-basics"), ("l2", "01-basics"), ("l3", "01-basics"),
+                                   ("l5", "01-basics")]:
+        learner = next(ln for ln in c.learners if ln.id == learner_id)
+        pages[f"fr_feedback_{learner_id}_{assignment}"] = feedback_page(c, learner, c.module(assignment))
+    stats = cohort_statistics(c, knowledge_answers(), rule_counts(6, Counter(CHARTER_RULES)))
+    pages["fr_report"] = report_html(in_language(stats, c, "fr"), IMAGES, "2026-03-10 08:00 UTC")
+    empty = Cohort(c.settings, [], [], {})
+    empty_stats = cohort_statistics(empty, [], rule_counts(1, Counter({"courtesy": 1})))
+    pages["fr_report_empty"] = report_html(in_language(empty_stats, empty, "fr"), IMAGES, "2026-03-10 08:00 UTC")
+    for name, learner_id, title in [("fr_certificate", "l1", Course().title), ("fr_certificate_hostile", "l2", HOSTILE)]:
         data = certificate_data(c, learner_id, date(2026, 3, 10), title)
         pages[name] = render_certificate(data, certificate_hash(CERTIFICATE_KEY, data))
     return pages
@@ -161,4 +203,4 @@ def simulator_fragments() -> dict[str, str]:
 
 def render_all() -> dict[str, str]:
     """Every golden case: file name without .html -> the HTML rendered now."""
-    return {**trainer_pages(), **charter_pages(), **simulator_fragments()}
+    return {**trainer_pages(), **french_trainer_pages(), **charter_pages(), **simulator_fragments()}
