@@ -184,3 +184,36 @@ def test_a_killed_pool_s_folder_is_removed_by_the_next_pool(tmp_path, monkeypatc
     finally:
         running.remove()
     assert list(tmp_path.iterdir()) == []
+
+
+# The worker makes its submission's folder, as Worker.grade does, and is killed there.
+DIES_WHILE_GRADING = """
+import os, signal, tempfile
+import course.grading.worker as m
+def grade(self, job):
+    tempfile.mkdtemp(prefix="submission-")
+    os.kill(os.getpid(), signal.SIGKILL)
+m.Worker.grade = grade
+from course.grading.worker import main
+main()
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_worker_s_folders_are_removed_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pool.WorkerProcess, "command",
+                        lambda self: [sys.executable, "-c", DIES_WHILE_GRADING, str(sandbox.worker_slot(self.index))])
+    local = pool.LocalPool(1, use_bwrap=False)
+    try:
+        local.start()
+        job = {"id": "x", "timeout": 30, "max_output_bytes": 10000, "limits": {}, "files": {},
+               "notebooks": [{"name": "x", "cells": [{"kind": "answer", "source": "1"}]}]}
+        local.submit("x", job)
+        _, result = local.next_result()
+        assert "worker_lost" in result, result
+        left = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.name != ".lock"]
+        assert left == [local.folder.path.name], "the killed worker's folders are still there"
+    finally:
+        local.close()
+    assert list(tmp_path.iterdir()) == []

@@ -108,7 +108,7 @@ class Base:
     def __init__(self, shell, uid, course_files, key, locked: list[str], workdir: str, max_bytes: int):
         self.key = key
         self.session: int | None = None  # pid of the current notebook's test process
-        self.folder = tempfile.mkdtemp(prefix="base-")
+        self.folder = tempfile.mkdtemp(prefix="base-")  # in the worker's TMPDIR, as its submissions
         os.chmod(self.folder, 0o755)
         for rel in course_files:
             target = os.path.join(self.folder, rel)
