@@ -122,6 +122,19 @@ def test_grading_leaves_no_temporary_folder(run_factory, served, sandboxed):
     assert run.leftovers() == []
 
 
+@pytest.mark.slow
+def test_a_service_stopped_with_sigterm_leaves_no_temporary_folder(run_factory):
+    run = run_factory(served=True, sandboxed=False)
+    proc = subprocess.run(run.command(NAME, "--quiet", "--no-sandbox"), env=run.env, capture_output=True, text=True,
+                          timeout=WAIT)
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    [pid] = run.service_pids()
+    assert list(run.tmp.glob(pool.RunFolder.PREFIX + "*")), "the service's workers have no folder: nothing tested"
+    os.kill(pid, signal.SIGTERM)  # `kill PID`, as one stops a background process
+    wait_for(lambda: not alive(pid), f"the grading service {pid} to stop", timeout=120)
+    assert run.leftovers() == []
+
+
 def _grading_under_way(run: Run) -> bool:
     """A learner's notebook is running: a grading worker has forked (its child has the
     worker's command line)."""
