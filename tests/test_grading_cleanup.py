@@ -53,6 +53,14 @@ def sample(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def bigger_sample(tmp_path_factory):
+    """Ten learners: a Ctrl-C sent once the first notebook runs finds nine still to grade."""
+    folder = tmp_path_factory.mktemp("cleanup-bigger") / "course"
+    make_course(ROOT, folder, 10, names=[NAME])
+    return folder
+
+
 class Run:
     """A copy of the sample course and an empty TMPDIR (short: the service's socket is in it)."""
 
@@ -88,11 +96,11 @@ class Run:
 
 
 @pytest.fixture
-def run_factory(sample, tmp_path):
+def run_factory(request, tmp_path):
     runs = []
 
-    def make(served: bool, sandboxed: bool) -> Run:
-        runs.append(Run(sample, tmp_path / f"course{len(runs)}", served, sandboxed))
+    def make(served: bool, sandboxed: bool, sample: str = "sample") -> Run:
+        runs.append(Run(request.getfixturevalue(sample), tmp_path / f"course{len(runs)}", served, sandboxed))
         return runs[-1]
 
     yield make
@@ -162,7 +170,7 @@ def _environ(pid: int) -> bytes:
 @pytest.mark.slow
 @pytest.mark.parametrize("served", [False, True], ids=["in-process", "served"])
 def test_ctrl_c_while_grading_leaves_no_temporary_folder(run_factory, served):
-    run = run_factory(served, sandboxed=False)  # without bwrap a worker's folders would be on disk
+    run = run_factory(served, sandboxed=False, sample="bigger_sample")  # without bwrap: folders on disk
     proc = subprocess.Popen(run.command(NAME, "--quiet", "--no-sandbox", "--force"), env=run.env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
