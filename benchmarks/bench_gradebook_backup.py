@@ -7,6 +7,7 @@ online backup into gradebook-backups/) and a second one (unchanged: compared, no
 
     .venv/bin/python benchmarks/bench_gradebook_backup.py
     .venv/bin/python benchmarks/bench_gradebook_backup.py --gradebook demo/gradebook.db
+    .venv/bin/python benchmarks/bench_gradebook_backup.py --learners 6 --modules 00 --runs 2
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ from course.gradebook_safety import backup, check_readable  # noqa: E402
 RUNS = 20
 
 
-def demo_gradebook(folder: Path, learners: int) -> Path:
+def demo_gradebook(folder: Path, learners: int, modules: list[str] | None = None) -> Path:
     subprocess.run([sys.executable, "-m", "course", "demo", "--dir", str(folder / "demo"),
-                    "--learners", str(learners)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                    "--learners", str(learners), *(["--modules", *modules] if modules else [])],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return folder / "demo" / "gradebook.db"
 
 
@@ -39,16 +41,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gradebook", type=Path, help="a graded gradebook.db (default: build a demo)")
     parser.add_argument("--learners", type=int, default=25, help="demo cohort size (default: 25)")
+    parser.add_argument("--modules", nargs="+", metavar="NN", help="the demo's modules (default: every module)")
+    parser.add_argument("--runs", type=int, default=RUNS, help=f"timed runs of each step (default: {RUNS})")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-gradebook-") as tmp:
-        src = args.gradebook or demo_gradebook(Path(tmp), args.learners)
+        src = args.gradebook or demo_gradebook(Path(tmp), args.learners, args.modules)
         con = sqlite3.connect(src)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("student", "assignment", "submitted_notebook", "grade")}
         con.close()
         print(f"{src}: {src.stat().st_size / 1e6:.2f} MB, rows: {counts}")
         checks, fresh, unchanged = [], [], []
-        for i in range(RUNS):
+        for i in range(args.runs):
             db = Path(tmp) / f"run{i}" / "gradebook.db"
             db.parent.mkdir()
             shutil.copy(src, db)

@@ -117,6 +117,7 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
             print(_NO_BWRAP, file=out)
     outcomes: list = []
     writer = None
+    finished = False
     try:
         from .lean_imports import import_trainer_side
 
@@ -142,9 +143,12 @@ def grade(root: Path, assignments: list[str] | str, workers: int = 2, scheduler:
                                       f"(looked in {settings.coursedir.submitted_directory}/<id>/{assignment}/).")
             plans.append((assignment, recorder, learners, {} if force else recorder.previous()))
         outcomes = _run(settings, writer, pool, plans, progress, out, should_stop)
+        finished = True
     finally:
         if own_pool and pool is not None:
-            pool.close()
+            # Interrupted (Ctrl-C): the jobs under way will not be recorded, so their workers
+            # are killed rather than waited for; the pool then removes its folder either way.
+            pool.close(kill=not finished)
         if writer is not None:
             writer.close()
     return outcomes

@@ -11,11 +11,14 @@ process that writes the gradebook.
 
 from __future__ import annotations
 
+import atexit
+import fcntl
 import json
 import logging
 import os
 import queue
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,7 +37,78 @@ class WorkerUnavailable(RuntimeError):
     pass
 
 
-def worker_env(use_bwrap: bool, log_level: int = logging.WARNING) -> dict:
+class RunFolder:
+    """The temporary folder of one pool, in the system's temporary folder ($TMPDIR): each
+    worker without bubblewrap gets `worker-N/` in it, its HOME (`home/`) and its TMPDIR
+    (`tmp/`, where it makes each submission's folder and its test bases). The pool removes
+    it when it closes, and a worker's part whenever that worker stops or is killed. The
+    process that owns the pool can be killed too (SIGKILL): it holds a lock on the folder
+    while it lives, so the next pool that starts removes the folders nobody holds (`sweep`).
+
+    Inside bubblewrap a worker needs none of it: its /tmp (and HOME) is a tmpfs in the
+    sandbox's own mount namespace (`sandbox.bwrap_command`), gone with the sandbox's last
+    process, so nothing a worker or a learner's code writes there can outlive it."""
+
+    PREFIX = "course-grade-run-"
+    NEW = "course-grade-new-"  # locked before it is renamed: a sweep never sees it unlocked
+
+    def __init__(self):
+        self.sweep()
+        made = tempfile.mkdtemp(prefix=self.NEW)
+        # Learner processes run as another user id: they must enter their worker's tmp/.
+        os.chmod(made, 0o711)
+        self._fd = os.open(made, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self.path = Path(made).with_name(self.PREFIX + Path(made).name[len(self.NEW):])
+        os.rename(made, self.path)
+
+    @classmethod
+    def sweep(cls) -> None:
+        """Remove this user's pool folders whose owner is gone (no lock held on them)."""
+        base = Path(tempfile.gettempdir())
+        try:
+            candidates = list(base.glob(cls.PREFIX + "*"))
+        except OSError:
+            return
+        for folder in candidates:
+            try:
+                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                if os.fstat(fd).st_uid != os.getuid():
+                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # its pool is running
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os.close(fd)
+
+    def worker_folder(self, index: int) -> tuple[str, str]:
+        """(home, tmp) of worker `index`, made afresh if need be."""
+        folder = self.path / f"worker-{index}"
+        home, tmp = folder / "home", folder / "tmp"
+        for path, mode in ((folder, 0o711), (home, 0o700), (tmp, 0o1777)):  # tmp/: sticky, as /tmp
+            path.mkdir(exist_ok=True)
+            os.chmod(path, mode)
+        return str(home), str(tmp)
+
+    def clear_worker(self, index: int) -> None:
+        """A worker stopped (or was killed): what it left goes now, not at the pool's end."""
+        shutil.rmtree(self.path / f"worker-{index}", ignore_errors=True)
+
+    def remove(self) -> None:
+        if self._fd is None:
+            return
+        shutil.rmtree(self.path, ignore_errors=True)
+        os.close(self._fd)
+        self._fd = None
+
+
+def worker_env(use_bwrap: bool, log_level: int = logging.WARNING, folders: tuple[str, str] | None = None) -> dict:
+    """`folders`: the worker's (home, tmp) from its pool's RunFolder, when it runs without bwrap."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "TZ")}
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                 "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
@@ -45,7 +119,8 @@ def worker_env(use_bwrap: bool, log_level: int = logging.WARNING) -> dict:
 
     env["PYTHONPATH"] = str(Path(course.__file__).resolve().parent.parent)
     if not use_bwrap:
-        env["HOME"] = env["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="course-grade-home-")
+        env["HOME"] = env["MPLCONFIGDIR"] = folders[0]
+        env["TMPDIR"] = folders[1]
     return env
 
 
@@ -98,8 +173,10 @@ class WorkerProcess:
     """One warm worker process. Its stderr goes to a temporary file: the log records it writes
     there (`logs`) are passed to `sink` after each answer (by default, logged here)."""
 
-    def __init__(self, index: int, use_bwrap: bool | None = None, log_level: int | None = None, sink=logs.relay):
+    def __init__(self, index: int, use_bwrap: bool | None = None, log_level: int | None = None, sink=logs.relay,
+                 folder: RunFolder | None = None):
         self.index = index
+        self.folder = folder  # made at the first start without bwrap when no pool gave one
         self.use_bwrap = bool(sandbox.bwrap_path()) if use_bwrap is None else use_bwrap
         self.log_level = logs.worker_level() if log_level is None else log_level
         self.sink = sink
@@ -116,7 +193,13 @@ class WorkerProcess:
         argv = self.command()
         fonts = font_cache()
         cmd = sandbox.bwrap_command(argv, read_only=[fonts] if fonts else []) if self.use_bwrap else argv
-        env = worker_env(self.use_bwrap, self.log_level)
+        folders = None
+        if not self.use_bwrap:
+            if self.folder is None:  # a worker of its own (a Dask worker's): its folder goes at exit
+                self.folder = RunFolder()
+                atexit.register(self.folder.remove)
+            folders = self.folder.worker_folder(self.index)
+        env = worker_env(self.use_bwrap, self.log_level, folders)
         if fonts:
             env["COURSE_GRADE_FONT_CACHE"] = fonts
         else:
@@ -191,26 +274,33 @@ class WorkerProcess:
             build_font_cache()  # for the next start
         return result
 
-    def stop(self) -> None:
-        if self.proc is None:
+    def stop(self, kill: bool = False) -> None:
+        """End the worker (at once with `kill`), then remove what it left in its folder."""
+        proc, self.proc = self.proc, None  # the pool's thread and close() may both stop it
+        if proc is None:
             return
+        if kill:
+            proc.kill()
         try:
-            self.proc.stdin.close()
+            proc.stdin.close()
         except OSError:
             pass
         try:
-            self.proc.wait(timeout=5)
+            proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+            proc.kill()
+            proc.wait()
+        if self.folder is not None:
+            self.folder.clear_worker(self.index)
 
 
 class LocalPool:
     """N warm workers on this machine; jobs go to whichever is free."""
 
     def __init__(self, workers: int, use_bwrap: bool | None = None):
-        self.workers = [WorkerProcess(i, use_bwrap) for i in range(workers)]
+        use_bwrap = bool(sandbox.bwrap_path()) if use_bwrap is None else use_bwrap
+        self.folder = None if use_bwrap else RunFolder()
+        self.workers = [WorkerProcess(i, use_bwrap, folder=self.folder) for i in range(workers)]
         self.jobs: queue.Queue = queue.Queue()
         self.results: queue.Queue = queue.Queue()
         self.threads: list[threading.Thread] = []
@@ -247,7 +337,7 @@ class LocalPool:
             return
         while True:
             item = self.jobs.get()
-            if item is None:
+            if item is None or self.closing:
                 return
             key, job = item
             try:
@@ -271,15 +361,22 @@ class LocalPool:
             if len(self.boot_errors) == len(self.workers):
                 raise self.boot_errors[0]
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers and remove the pool's folder. `kill`: the run was interrupted,
+        nobody waits for the jobs under way: the workers are killed at once."""
         self.closing = True
         self.others_may_start.set()
+        if kill:
+            for worker in self.workers:
+                worker.stop(kill=True)
         for _ in self.threads:
             self.jobs.put(None)
         for t in self.threads:
             t.join(timeout=10)
         for worker in self.workers:
             worker.stop()
+        if self.folder is not None:
+            self.folder.remove()
 
 
 # -- Dask ---------------------------------------------------------------------------------
@@ -339,5 +436,5 @@ class DaskPool:
         except Exception as exc:
             return key, {"worker_lost": f"the Dask worker failed: {type(exc).__name__}: {exc}"}
 
-    def close(self) -> None:
-        self.client.close()
+    def close(self, kill: bool = False) -> None:
+        self.client.close()  # the cluster's workers keep their warm workers either way

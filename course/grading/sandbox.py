@@ -81,7 +81,9 @@ def bwrap_command(argv: list[str], read_only: list[str] = ()) -> list[str]:
         if os.path.exists(etc):
             cmd += ["--ro-bind", etc, etc]
     # /tmp first: a course or venv that lives under /tmp (a CI checkout) is bound on top of it,
-    # not hidden by it.
+    # not hidden by it. It is a tmpfs of the sandbox's own mount namespace (bwrap always makes
+    # one): the worker's submission folders and test bases, and whatever learner code writes
+    # there, are gone with the sandbox's last process, however the worker ended.
     cmd += ["--perms", "1777", "--tmpfs", "/tmp"]
     made = {"/tmp"}
     for path in _prefixes() + [p for p in read_only if os.path.isdir(p)]:

@@ -34,6 +34,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import socket
 import stat
 import struct
@@ -579,6 +580,10 @@ def _uid_or_none(sock):
         return None
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.grading.service")
     parser.add_argument("root", type=Path)
@@ -596,6 +601,8 @@ def run_service(root: Path, workers: int, use_bwrap: bool, ready_fd: int | None)
 
     skip_unused_imports()
     lean_imports.for_grading()
+    # `kill PID` (SIGTERM) stops it as --stop-service does: workers ended, folders removed.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     service = Service(root, workers, use_bwrap)
     service.listen()
     if ready_fd is not None:

@@ -109,7 +109,7 @@ class Base:
         self.key = key
         self.session: int | None = None  # pid of the current notebook's test process
         self.session_asked = False  # its start was asked for, its pid not read yet
-        self.folder = tempfile.mkdtemp(prefix="base-")
+        self.folder = tempfile.mkdtemp(prefix="base-")  # in the worker's TMPDIR, as its submissions
         os.chmod(self.folder, 0o755)
         for rel in course_files:
             target = os.path.join(self.folder, rel)

@@ -120,6 +120,8 @@ class Worker:
     def grade(self, job: dict) -> dict:
         limits = dict(job["limits"])
         limits["address_space_mb"] = self.base_mb + limits["memory_mb"]
+        # In TMPDIR: the sandbox's tmpfs, or without bwrap the worker's folder of its pool,
+        # which removes it if this worker is killed before the `finally` below (pool.RunFolder).
         workdir = tempfile.mkdtemp(prefix="submission-")
         try:
             os.chmod(workdir, 0o1777)  # sticky: learner code cannot replace the course's files
