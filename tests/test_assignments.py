@@ -2,6 +2,7 @@
 
 - the solved source scores full marks on every auto-graded cell;
 - the untouched release scores zero on them;
+- answered with the French words learners type, it scores full marks too, in either edition;
 - every auto-graded test cell has a plausible wrong answer, and that answer loses points
   on that cell (proof that the test can fail) without breaking the other exercises;
 - release/ is exactly what source/ gives (no drift);
@@ -15,10 +16,11 @@ import time
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
-from harness import grade_variants, wrong_learner
+from harness import FRENCH_WORDS, grade_variants, wrong_learner
 from nbclient import NotebookClient
+from support.french_words import FRENCH_ANSWERS
 
-from course.coursedir import source_notebook
+from course.coursedir import module_of, source_notebook
 from course.trainer.release import release
 
 pytestmark = pytest.mark.assignment
@@ -46,6 +48,15 @@ def test_solved_scores_full_marks(graded):
     lost = {g: (s.auto_score, s.max_score) for g, s in graded.scores["solved"].items()
             if s.auto_graded and s.auto_score != s.max_score}
     assert not lost, f"the solved notebook loses points on {lost}"
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if module_of(a) in FRENCH_ANSWERS])
+def test_french_words_score_full_marks(graded):
+    # Hidden tests included: what the visible check accepts in French, the grade accepts.
+    lost = {g: (s.auto_score, s.max_score) for g, s in graded.scores[FRENCH_WORDS].items()
+            if s.auto_graded and s.auto_score != s.max_score}
+    assert not lost, (f"answered in French words (tests/support/french_words.py), the notebook loses "
+                      f"points on {lost}")
 
 
 def test_untouched_release_scores_zero(graded):
