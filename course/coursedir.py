@@ -112,8 +112,9 @@ def resolve_assignments(root: Path, names: list[str] | None) -> list[str]:
 
 
 # What running a notebook in its own folder leaves beside it, never part of a module:
-# checkpoints, caches, and the charter module 7 saves next to the notebook (charter.show).
-NOT_MODULE_FILES = (".ipynb_checkpoints", "__pycache__", "my_charter.html", "my_charter.md")
+# checkpoints, caches, the charter module 7 saves next to the notebook (charter.show) and
+# the folder of the files a learner makes (module 6's photo without its position).
+NOT_MODULE_FILES = (".ipynb_checkpoints", "__pycache__", "my_charter.html", "my_charter.md", "my_files")
 
 
 def copy_sources(root: Path, names: list[str], dest: Path) -> Path:

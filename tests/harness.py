@@ -6,7 +6,9 @@ gradebook. Variants graded in one autograde run (one "learner" each):
 - `solved`: the source notebook, answers filled in;
 - `untouched`: the release notebook as a learner first receives it;
 - `wrong-<test grade_id>`: the solved notebook with one answer cell replaced by the
-  plausible wrong answer of course/trainer/wrong_answers/<assignment>.toml.
+  plausible wrong answer of course/trainer/wrong_answers/<assignment>.toml;
+- `french-words`: the solved notebook answered with the French words learners type
+  (support/french_words.py), for the modules that have some.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ from pathlib import Path
 
 import nbformat
 
-from course.coursedir import copy_sources, generate_assignments, run_nbgrader, source_notebook
+from course.coursedir import copy_sources, generate_assignments, module_of, run_nbgrader, source_notebook
 from course.grading.command import grade
 from course.trainer.synthetic import WRONG_ANSWERS
 from course.trainer.synthetic import wrong_answers as load_wrong_answers
+from support.french_words import FRENCH_ANSWERS, with_french
 from support.gradebook import CellScore, cell_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 WRONG_DIR = WRONG_ANSWERS
+FRENCH_WORDS = "french-words"
 
 
 @dataclass
@@ -80,6 +84,8 @@ def grade_variants(assignment: str, workdir: Path) -> GradedVariants:
     for gid, entries in wrong.items():
         for i, w in enumerate(entries):
             variants[wrong_learner(gid, i)] = with_answer(solved, w.answer_cell, w.code)
+    if module_of(assignment) in FRENCH_ANSWERS:
+        variants[FRENCH_WORDS] = with_french(solved, module_of(assignment))
 
     for learner, nb in variants.items():
         folder = course / "submitted" / learner / assignment

@@ -2,23 +2,27 @@
 
 - the solved source scores full marks on every auto-graded cell;
 - the untouched release scores zero on them;
+- answered with the French words learners type, it scores full marks too, in either edition;
 - every auto-graded test cell has a plausible wrong answer, and that answer loses points
   on that cell (proof that the test can fail) without breaking the other exercises;
 - release/ is exactly what source/ gives (no drift);
-- the source notebook runs top to bottom on a fresh kernel.
+- the source notebook runs top to bottom on a fresh kernel, leaving nothing in the temporary
+  folder and, beside itself, only what NOT_MODULE_FILES lists (module 6's my_files/, module 7's charter).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
-from harness import grade_variants, wrong_learner
+from harness import FRENCH_WORDS, grade_variants, wrong_learner
 from nbclient import NotebookClient
+from support.french_words import FRENCH_ANSWERS
 
-from course.coursedir import source_notebook
+from course.coursedir import NOT_MODULE_FILES, copy_sources, module_of, source_notebook
 from course.trainer.release import release
 
 pytestmark = pytest.mark.assignment
@@ -46,6 +50,15 @@ def test_solved_scores_full_marks(graded):
     lost = {g: (s.auto_score, s.max_score) for g, s in graded.scores["solved"].items()
             if s.auto_graded and s.auto_score != s.max_score}
     assert not lost, f"the solved notebook loses points on {lost}"
+
+
+@pytest.mark.parametrize("assignment", [a for a in ASSIGNMENTS if module_of(a) in FRENCH_ANSWERS])
+def test_french_words_score_full_marks(graded):
+    # Hidden tests included: what the visible check accepts in French, the grade accepts.
+    lost = {g: (s.auto_score, s.max_score) for g, s in graded.scores[FRENCH_WORDS].items()
+            if s.auto_graded and s.auto_score != s.max_score}
+    assert not lost, (f"answered in French words (tests/support/french_words.py), the notebook loses "
+                      f"points on {lost}")
 
 
 def test_untouched_release_scores_zero(graded):
@@ -96,13 +109,29 @@ def test_release_has_no_drift(assignment):
     assert changed == [], f"release/{assignment} differs from what source/ gives: run `course release`"
 
 
-def test_source_runs_top_to_bottom(assignment):
-    path = source_notebook(ROOT, assignment)
-    nb = nbformat.read(path, as_version=4)
+# The files a module's notebook makes for the learner, beside the notebook (all in NOT_MODULE_FILES).
+MADE_BESIDE = {"06-oversharing": ["my_files/garden.jpg"], "07-rights-and-charter": ["my_charter.html", "my_charter.md"]}
+
+
+def test_source_runs_top_to_bottom(assignment, tmp_path):
+    # In a copy of the module's folder, as a learner's JupyterLab runs it, with the kernel's
+    # temporary folder (TMPDIR) empty: a run leaves nothing in /tmp, and beside the notebook
+    # only what NOT_MODULE_FILES lists.
+    src = source_notebook(ROOT, assignment)
+    folder = copy_sources(ROOT, [assignment], tmp_path / "course") / "source" / assignment
+    kernel_tmp = tmp_path / "kernel-tmp"
+    kernel_tmp.mkdir()
+    nb = nbformat.read(src, as_version=4)
     started = time.perf_counter()
+    kernel_env = {**os.environ, "TMPDIR": str(kernel_tmp)}
     NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                   resources={"metadata": {"path": str(folder)}}).execute(env=kernel_env)
     elapsed = time.perf_counter() - started
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    assert sorted(p.name for p in kernel_tmp.iterdir()) == [], f"{assignment} leaves files in the temporary folder"
+    left = {p.name for p in folder.iterdir()} - {src.name}
+    assert left <= set(NOT_MODULE_FILES), f"{assignment} leaves {sorted(left - set(NOT_MODULE_FILES))} beside itself"
+    for made in MADE_BESIDE.get(module_of(assignment), []):
+        assert (folder / made).is_file(), f"{assignment} should save {made} beside the notebook"
     print(f"{assignment} ran top to bottom in {elapsed:.1f} s")

@@ -8,36 +8,12 @@ import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
+from support.french_words import FRENCH_ANSWERS, with_french
 
 from course import cells as cell_kinds
 from course.coursedir import source_notebook
-from course.learner import check, words_fr
+from course.learner import check, networks, words_fr
 from course.learner.visibility import who_can_see
-
-# Per module: in an answer cell's solution, English values and the French a learner may type.
-FRENCH_ANSWERS = {
-    "00-getting-started": {"answer_where_to_post": [('"job offer"', '"Offre d’emploi"'),
-                                                    ('"family photo"', '"photo de famille"')]},
-    "01-one-network-one-audience": {
-        "answer_approved_only": [('"Protect your posts"', '"Protéger vos posts"'),
-                                 ('"Private account"', '"Compte privé"'), ('"Friends"', '"Amis"')],
-        "answer_route_posts": [('"nowhere"', '"nulle part"')]},
-    "02-who-can-see-this-post": {
-        "answer_holiday_settings": [('"friends_except"', '"Amis sauf..."'), ('"colleague"', '"collègue"'),
-                                    ('"manager"', '"responsable"')],
-        "answer_client_post_settings": [('"anyone"', '"Tout le monde"')],
-        "answer_dinner_settings": [('"friends"', '"amis"'), ('"only_me"', '"Moi uniquement"')],
-        "answer_story_settings": [('"close_friends"', '"amis proches"')]},
-    "03-coherent-personas": {
-        "answer_post_actions": [('"delete"', '"supprimer"'), ('"keep"', '"garder"'), ('"move"', '"déplacer"'),
-                                ('"restrict"', '"restreindre"')],
-        "answer_contradictions": [('"none"', '"aucun"')]},
-    "05-secure-accounts": {"answer_mfa_ranking": [('"app"', '"application"'), ('"sms"', '"texto"'),
-                                                  ('"none"', '"aucune"')]},
-    "07-rights-and-charter": {"answer_my_charter": [('"work"', '"travail"'), ('"private"', '"vie privée"'),
-                                                    ('"not used"', '"non utilisé"')]},
-}
-
 
 def test_a_french_word_is_its_english_value_whatever_the_typing():
     for typed in ("amis sauf...", "Amis  Sauf…", "AMIS_SAUF", "amis-sauf"):
@@ -64,16 +40,48 @@ def test_the_table_never_maps_an_english_value_of_the_course_elsewhere():
         assert words_fr.english(value) == value
 
 
-def _with_french(module: str) -> nbformat.NotebookNode:
-    nb = nbformat.read(source_notebook(ROOT, module), as_version=4)
-    for grade_id, pairs in FRENCH_ANSWERS[module].items():
-        cell = next(c for c in nb.cells if cell_kinds.nbgrader_meta(c).get("grade_id") == grade_id)
-        template, solution = cell.source.split("### BEGIN SOLUTION", 1)
-        for english, french in pairs:
-            assert english in solution, f"{module} {grade_id}: the solution no longer holds {english}"
-            solution = solution.replace(english, french)
-        cell.source = template + "### BEGIN SOLUTION" + solution
-    return nb
+MODULE_1 = "01-one-network-one-audience"
+# Module 1, exercise 2, answered with the labels the French apps show (fr.po lists the sources).
+FRENCH_APPROVED_ONLY = {"X": "Protéger vos posts", "Instagram": "Compte privé", "TikTok": "Compte privé",
+                        "Facebook": "Amis"}
+
+
+def _approved_only_test(edition: str) -> tuple[str, str]:
+    """(visible check, hidden test) of the edition's test cell for exercise 2."""
+    nb = nbformat.read(source_notebook(ROOT, edition), as_version=4)
+    cell = next(c for c in nb.cells if cell_kinds.nbgrader_meta(c).get("grade_id") == "test_approved_only")
+    visible, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+    return visible, hidden
+
+
+def _verdict(code: str, approved_only: dict) -> str:
+    try:
+        exec(code, {"check": check, "networks": networks, "approved_only": approved_only})
+    except check.AnswerError:
+        return "refused"
+    return "accepted"
+
+
+@pytest.mark.parametrize("edition", [MODULE_1, MODULE_1 + "-fr"])
+@pytest.mark.parametrize("network, label", [
+    ("Facebook", "Amis sauf…"), ("Facebook", "amis sauf..."), ("Facebook", "Amis, sauf…"),
+    ("Facebook", "Amis spécifiques"), ("Facebook", "Amis"), ("X", "Protéger mes Tweets"),
+    ("X", "Protégez vos publications")])
+def test_module_1_accepts_the_french_apps_labels(edition, network, label):
+    """Exercise 2's visible check and hidden test, as both editions have them."""
+    answer = dict(FRENCH_APPROVED_ONLY, **{network: label})
+    visible, hidden = _approved_only_test(edition)
+    assert (_verdict(visible, answer), _verdict(hidden, answer)) == ("accepted", "accepted"), answer
+
+
+@pytest.mark.parametrize("edition", [MODULE_1, MODULE_1 + "-fr"])
+@pytest.mark.parametrize("network, label", [
+    ("Facebook", "Moi uniquement"), ("Facebook", "Public"), ("Facebook", "Personnalisé"),
+    ("Facebook", "Amis proches"), ("Instagram", "Amis proches"), ("X", "Public")])
+def test_module_1_refuses_a_french_label_that_lets_others_in(edition, network, label):
+    answer = dict(FRENCH_APPROVED_ONLY, **{network: label})
+    visible, hidden = _approved_only_test(edition)
+    assert (_verdict(visible, answer), _verdict(hidden, answer)) == ("refused", "refused"), answer
 
 
 def _failed_tests(module: str, nb: nbformat.NotebookNode) -> list[str]:
@@ -89,13 +97,14 @@ def _failed_tests(module: str, nb: nbformat.NotebookNode) -> list[str]:
 def test_french_words_pass_the_visible_check_and_the_hidden_test(module):
     """The solved notebook with French words in place of the English values: every test cell,
     hidden tests included (the source notebook has them), passes."""
-    assert _failed_tests(module, _with_french(module)) == []
+    solved = nbformat.read(source_notebook(ROOT, module), as_version=4)
+    assert _failed_tests(module, with_french(solved, module)) == []
 
 
 @pytest.mark.slow
 def test_a_french_word_outside_the_table_fails_like_a_wrong_answer():
     module = "03-coherent-personas"
-    nb = _with_french(module)
+    nb = with_french(nbformat.read(source_notebook(ROOT, module), as_version=4), module)
     cell = next(c for c in nb.cells if cell_kinds.nbgrader_meta(c).get("grade_id") == "answer_post_actions")
     cell.source = cell.source.replace('"garder"', '"laisser"')
     assert _failed_tests(module, nb) == ["test_post_actions"]

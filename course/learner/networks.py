@@ -10,7 +10,8 @@ A network used for private life is not a private audience: X and TikTok (and Ins
 adults) are public until the account holder changes the setting (`public_by_default`).
 `approved_only` names the settings that keep posts among people the account holder has
 approved (followers they accept, friends); module 1's hidden tests recompute answers from
-it, and `spellings` lists how a learner may write one of them (with or without "...").
+it, and `spellings` lists how a learner may write one of them (with or without "...", or
+as the value its French label stands for).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from .check import typed_word
 from .language import N_, _
+from .words_fr import ENGLISH_VALUES
 
 ACTIVE = N_("active")
 
@@ -125,11 +127,18 @@ def public_by_default() -> list[str]:
 
 def spellings(control: str) -> list[str]:
     """The ways a learner may write a control's name: as listed, and, for a name that ends
-    with "...", without the dots or with the one-character ellipsis ("Friends except")."""
+    with "...", without the dots or with the one-character ellipsis ("Friends except"); and
+    as the value its French label stands for (words_fr.py: « Amis sauf… » is friends_except),
+    so that a learner of the French edition may type the label the app shows."""
+    forms = [control]
+    stem = control
     if control.endswith("..."):
         stem = control[:-3]
-        return [control, stem.rstrip(), stem + "\u2026"]
-    return [control]
+        forms += [stem.rstrip(), stem + "\u2026"]
+    value = "_".join(stem.casefold().split())
+    if value in ENGLISH_VALUES and value != stem.strip().casefold():  # one word: "Friends" already is
+        forms.append(value)
+    return forms
 
 
 def as_table() -> pd.DataFrame:

@@ -26,6 +26,7 @@ WORDS: dict[str, str | tuple[str, ...]] = {
     "amis": "friends",
     "amis sauf": "friends_except",
     "amis sauf certains": "friends_except",
+    "amis, sauf": "friends_except",  # Facebook's menu as netcost-security.fr lists it
     "amis spécifiques": "specific_friends",
     "amis précis": "specific_friends",
     "moi uniquement": ("only_me", "only_you"),
@@ -42,6 +43,8 @@ WORDS: dict[str, str | tuple[str, ...]] = {
     "compte privé": "private account",
     "protéger vos posts": "protect your posts",
     "protéger vos tweets": "protect your posts",
+    "protéger mes tweets": "protect your posts",  # X's French help
+    "protégez vos publications": "protect your posts",
     "privé": "private",
     "masqué": "hidden",
     "publication": "post",
@@ -104,6 +107,8 @@ def _build() -> dict[str, tuple[str, ...]]:
 
 
 _TABLE = _build()
+# Every English value a French word of the table stands for.
+ENGLISH_VALUES = frozenset(value for values in _TABLE.values() for value in values)
 
 
 @lru_cache(maxsize=4096)  # checks look up every word of a table: the same few words, many times
