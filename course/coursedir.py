@@ -164,6 +164,25 @@ def run_nbgrader(args: list[str], course_dir: Path, config_from: Path,
     return proc
 
 
+def stubs_in(config, language: str):
+    """`config` with nbgrader's stubs (what it writes where a learner's answer goes:
+    c.ClearSolutions.code_stub and text_stub) in `language`, from the learner's catalogue
+    (course/learner/locale, msgid = the English stub): a French edition says "replace the
+    ... above" in French. A stub without a translation stays as written."""
+    if language == SOURCE_LANGUAGE or "ClearSolutions" not in config:
+        return config
+    from .learner.language import messages
+
+    words = messages(language)
+    config = copy.deepcopy(config)
+    stubs = config.ClearSolutions
+    if "code_stub" in stubs:
+        stubs.code_stub = {kernel: words.get(text, text) for kernel, text in stubs.code_stub.items()}
+    if "text_stub" in stubs:
+        stubs.text_stub = words.get(stubs.text_stub, stubs.text_stub)
+    return config
+
+
 def generate_assignments(names: list[str], course_dir: Path, config_from: Path, db_url: str | None = None) -> None:
     """`nbgrader generate_assignment NAME --force` for each name, on `course_dir`, with the
     configuration of the course at `config_from`: the release/ folders and the gradebook
@@ -181,9 +200,13 @@ def generate_assignments(names: list[str], course_dir: Path, config_from: Path, 
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    apis: dict[str, NbGraderAPI] = {}
     for name in names:
-        result = api.generate_assignment(name, force=True)
+        language = language_of(name)
+        if language not in apis:
+            edition_config = stubs_in(config, language)
+            apis[language] = NbGraderAPI(coursedir=CourseDirectory(config=edition_config), config=edition_config)
+        result = apis[language].generate_assignment(name, force=True)
         if not result.get("success"):
             # nbgrader's log says what is wrong; the traceback's last line when it says nothing.
             detail = (result.get("log") or "").strip() or (result.get("error") or "").strip().splitlines()[-1]

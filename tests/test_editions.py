@@ -112,3 +112,23 @@ def test_parity_fails_on_a_missing_or_moved_cell(edition):
     french.cells.pop()
     french.cells[0], french.cells[1] = french.cells[1], french.cells[0]
     assert any("kind or id differs" in p for p in parity_problems(english, french, catalog))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_french_release_says_where_answers_go_in_french(module):
+    """nbgrader writes its stubs (c.ClearSolutions.code_stub, text_stub) where an answer
+    goes: the French edition's learners read them in French, as many as the English has."""
+    from course.learner.language import messages
+
+    stubs = load(ROOT).config.ClearSolutions
+    english = [*stubs.code_stub.values(), stubs.text_stub]
+    french = [messages(FRENCH)[text] for text in english]
+
+    def count(name, texts):
+        nb = nbformat.read(ROOT / "release" / name / f"{name}.ipynb", as_version=4)
+        return sum(cell.source.count(text) for cell in nb.cells for text in texts)
+
+    french_name = edition_name(module, FRENCH)
+    assert count(module, english) > 0
+    assert count(french_name, english) == 0, f"release/{french_name} shows nbgrader's stub in English"
+    assert count(french_name, french) == count(module, english)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from course.config import load
 from course.learner import check, charter, language, plain_errors
 from course.learner.language import _, use_language
 from course.learner.visibility import SettingsError, who_can_see
@@ -46,6 +47,10 @@ def code_messages() -> dict[str, list[str]]:
     for path in sorted(p for folder in LEARNER_TEMPLATES for p in folder.rglob("*.html")):
         for match in TEMPLATE_MESSAGE.finditer(path.read_text(encoding="utf-8")):
             found.setdefault(match.group(1).replace('\\"', '"'), []).append(str(path.relative_to(ROOT)))
+    # nbgrader's stubs, which a French edition shows in French (coursedir.stubs_in).
+    stubs = load(ROOT).config.ClearSolutions
+    for text in [*stubs.code_stub.values(), stubs.text_stub]:
+        found.setdefault(text, []).append("nbgrader_config.py")
     return found
 
 
