@@ -1,10 +1,9 @@
 """What makes a grading worker start fast: bytecode on disk and a copy of matplotlib's font
-list, both written by the trusted `course grade` process, never by a worker; a warm-up in
-two stages (matplotlib after the first job); the second worker booting after the first
-one's first answer. What a grading process leaves unimported: tests/test_lean_imports.py."""
+list, both written by the trusted `course grade` process, never by a worker; a warm-up that
+leaves matplotlib out; the second worker booting after the first record. What a grading
+process leaves unimported: tests/test_lean_imports.py."""
 
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -17,13 +16,30 @@ import pytest
 from course.grading import pool, worker
 
 
-def test_font_cache_is_found_only_once_built(tmp_path, monkeypatch):
+def test_font_cache_is_found_only_once_built_for_this_matplotlib(tmp_path, monkeypatch):
+    from importlib.metadata import version
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert pool.font_cache() is None
     folder = tmp_path / "course-grade" / "matplotlib"
     folder.mkdir(parents=True)
     (folder / "fontlist-v9.9.9.json").write_text("{}", encoding="utf-8")
+    assert pool.font_cache() is None  # still being built (no version written yet)
+    (folder / "matplotlib-version").write_text("0.0.1", encoding="utf-8")
+    assert pool.font_cache() is None  # another matplotlib's: rebuilt at the next start
+    (folder / "matplotlib-version").write_text(version("matplotlib"), encoding="utf-8")
     assert pool.font_cache() == str(folder)
+
+
+@pytest.mark.slow
+def test_the_font_cache_is_built_for_this_matplotlib(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pool.build_font_cache()
+    deadline = time.monotonic() + 120
+    while pool.font_cache() is None:  # built in the background
+        assert time.monotonic() < deadline, "the font list was never built"
+        time.sleep(0.05)
+    assert list((tmp_path / "course-grade" / "matplotlib").glob("fontlist-*.json"))
 
 
 def test_worker_copies_the_font_list_before_matplotlib_loads(tmp_path, monkeypatch):
@@ -36,8 +52,6 @@ def test_worker_copies_the_font_list_before_matplotlib_loads(tmp_path, monkeypat
     worker.copy_font_cache()
     assert sorted(os.listdir(config)) == ["fontlist-v9.9.9.json"]
     assert (config / "fontlist-v9.9.9.json").read_text(encoding="utf-8") == '{"x": 1}'
-    # That file is not this matplotlib's: the worker says so, and course grade rebuilds it.
-    assert worker.font_cache_used() is False
 
 
 def test_course_package_bytecode_is_written():
@@ -49,8 +63,8 @@ def test_course_package_bytecode_is_written():
     assert bytecode.is_file()
 
 
-# -- the worker's two warm-up stages ----------------------------------------------------------
-STAGES = r'''
+# -- what the worker preloads ------------------------------------------------------------------
+PRELOAD = r'''
 import json, sys
 from course.grading import shell, warmup
 
@@ -58,41 +72,40 @@ def figure_outputs(sh):
     outputs, _ = shell.run_cell(sh, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", 1 << 20)
     return sorted(k for o in outputs if o["output_type"] == "display_data" for k in o["data"])
 
-late = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator")
 sh = shell.make_shell()
-warmup.warm_early(sh, shell.run_cell)
-report = {"early_loaded": [m for m in late if m in sys.modules], "pandas": "pandas" in sys.modules}
+warmup.warm(sh, shell.run_cell)
+report = {"preloaded": [m for m in warmup.NOT_PRELOADED if m in sys.modules], "pandas": "pandas" in sys.modules,
+          "exif": "course.learner.exif" in sys.modules}
 import os
-pid = os.fork()  # a notebook graded before the late stage: its own process imports matplotlib
+pid = os.fork()  # a notebook whose code plots: its own process imports matplotlib
 if pid == 0:
     with open(sys.argv[1], "w") as f:
         json.dump(figure_outputs(sh), f)
     os._exit(0)
 os.waitpid(pid, 0)
-warmup.warm_late(sh)
-report["late_loaded"] = [m for m in late if m in sys.modules]
-report["late_figure"] = figure_outputs(sh)
+sh.enable_matplotlib("inline")  # what a kernel's `%matplotlib inline` does, for comparison
+report["kernel_figure"] = figure_outputs(sh)
 print(json.dumps(report), flush=True)
 os._exit(0)  # as the worker ends: no exit handlers of the shell
 '''
 
 
 @pytest.mark.slow
-def test_the_early_stage_leaves_matplotlib_to_the_late_one_with_the_same_figures(tmp_path):
-    """Ready sooner: the early stage imports pandas but not matplotlib, ipywidgets or the
-    simulator; a notebook forked before the late stage still gets its figure inline, as
-    one forked after it does (matplotlib_inline sets the shell up when pyplot loads it)."""
+def test_the_worker_leaves_matplotlib_out_and_a_plot_still_shows_inline(tmp_path):
+    """The worker preloads pandas and course.learner, not matplotlib, ipywidgets or the
+    simulator (no notebook uses them while graded); a notebook whose code plots imports
+    pyplot in its own process and gets the figure inline, as a kernel with `%matplotlib
+    inline` shows it (matplotlib_inline sets the shell up when pyplot loads it)."""
     env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"), PYTHONPATH=str(Path(worker.__file__).parents[2]))
     env.pop("MPLBACKEND", None)
-    early = tmp_path / "early.json"
-    proc = subprocess.run([sys.executable, "-c", STAGES, str(early)], env=env, capture_output=True, text=True,
+    forked = tmp_path / "forked.json"
+    proc = subprocess.run([sys.executable, "-c", PRELOAD, str(forked)], env=env, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report["pandas"] and report["early_loaded"] == []
-    assert report["late_loaded"] == ["matplotlib.pyplot", "ipywidgets", "course.learner.simulator"]
-    assert "image/png" in report["late_figure"]
-    assert json.loads(early.read_text(encoding="utf-8")) == report["late_figure"]
+    assert report["pandas"] and report["exif"] and report["preloaded"] == []
+    assert "image/png" in report["kernel_figure"]
+    assert json.loads(forked.read_text(encoding="utf-8")) == report["kernel_figure"]
 
 
 class FakeWorker:
@@ -155,45 +168,3 @@ def test_a_pool_closed_before_any_answer_does_not_wait_for_it(monkeypatch):
     local.close()
     assert not any(t.is_alive() for t in local.threads)
     assert [entry for entry in log if entry[:2] == ("start", 1)] == []  # closed first: it never started
-
-
-def _tiny_job(name: str) -> dict:
-    return {"id": name, "timeout": 30, "max_output_bytes": 1 << 16,
-            "limits": {"memory_mb": 1024, "processes": 64, "file_size_mb": 64}, "files": {},
-            "notebooks": [{"name": name, "cells": [{"kind": "answer", "source": "x = 6 * 7\nx"}]}]}
-
-
-@pytest.mark.slow
-def test_the_late_stage_waits_until_the_worker_is_idle():
-    """Jobs that keep coming are graded first; the late stage (matplotlib, ipywidgets) runs
-    once no job has come for LATE_STAGE_AFTER_IDLE."""
-    records: list = []
-    local = pool.WorkerProcess(0, use_bwrap=False, log_level=logging.DEBUG, sink=records.extend)
-    local.start()
-    try:
-        def answer() -> dict:
-            line = local._readline(time.monotonic() + 120)
-            assert line, "the worker stopped"
-            local.relay_log()
-            return json.loads(line)
-
-        def late_done() -> bool:
-            local.relay_log()
-            return any("late warm-up" in r["msg"] for r in records)
-
-        local.proc.stdin.write(json.dumps(_tiny_job("a")).encode() + b"\n")
-        local.proc.stdin.flush()
-        first = answer()
-        # The next job comes at once, as from a busy pool: graded before any late stage.
-        local.proc.stdin.write(json.dumps(_tiny_job("b")).encode() + b"\n")
-        local.proc.stdin.flush()
-        answer_of = answer()
-        assert [first["id"], answer_of["id"]] == ["a", "b"]
-        assert first["notebooks"][0]["outputs"]["0"][0]["data"]["text/plain"] == "42"
-        assert not late_done(), "the late stage ran while jobs were coming"
-        deadline = time.monotonic() + 120
-        while not late_done():  # idle now: it runs
-            assert time.monotonic() < deadline, "the late stage never ran"
-            time.sleep(0.05)
-    finally:
-        local.stop()

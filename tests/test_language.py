@@ -227,7 +227,7 @@ def test_the_language_is_per_process_and_french_costs_nothing_until_used():
     # English, without Babel, and a learner's `use_language("fr")` reads fr.po only then.
     code = ("import sys\n"
             "from course.grading.warmup import warm_imports\n"
-            "warm_imports(late=False)\nwarm_imports(late=True)\n"
+            "warm_imports()\nimport course.learner.simulator\n"
             "from course.learner.language import _, language, use_language\n"
             "print(language(), 'babel' in sys.modules)\n"
             "use_language('fr')\n"

@@ -128,12 +128,26 @@ def _font_cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "course-grade" / "matplotlib"
 
 
+def _matplotlib_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("matplotlib")
+    except PackageNotFoundError:
+        return "none"
+
+
 def font_cache() -> str | None:
-    """The folder holding matplotlib's list of this machine's fonts, built once by a
-    trusted process (the first run starts that in the background). Workers start with a
-    copy of it instead of scanning every font of the system: 0.35 s of CPU each."""
+    """The folder holding matplotlib's list of this machine's fonts, built by a trusted
+    process for the installed matplotlib (the first run starts that in the background).
+    Workers start with a copy of it: a notebook that imports matplotlib does not scan every
+    font of the system (0.35 s of CPU). None while there is none for this matplotlib."""
     folder = _font_cache_folder()
-    return str(folder) if any(folder.glob("fontlist-*.json")) else None
+    try:
+        built_for = (folder / "matplotlib-version").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return str(folder) if built_for == _matplotlib_version() and any(folder.glob("fontlist-*.json")) else None
 
 
 _FONT_BUILD = threading.Lock()
@@ -148,7 +162,11 @@ def build_font_cache() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("fontlist-*.json"):
             old.unlink()  # another matplotlib version's: it would never be used
-        subprocess.Popen([sys.executable, "-c", "import matplotlib.font_manager"],
+        # The version is written once the list is: a half-built cache is never used.
+        (folder / "matplotlib-version").unlink(missing_ok=True)
+        script = ("import pathlib, matplotlib.font_manager\n"
+                  f"pathlib.Path({str(folder / 'matplotlib-version')!r}).write_text({_matplotlib_version()!r})\n")
+        subprocess.Popen([sys.executable, "-c", script],
                          env=dict(os.environ, MPLCONFIGDIR=str(folder)), stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
@@ -269,10 +287,7 @@ class WorkerProcess:
             return {"id": job["id"], "worker_lost": f"the grading worker {why} while grading this submission; "
                                                     "run `course grade` again to retry it."}
         self.relay_log()
-        result = json.loads(line)
-        if result.pop("font_cache_used", True) is False:  # said once, after the worker's late stage
-            build_font_cache()  # for the next start
-        return result
+        return json.loads(line)
 
     def stop(self, kill: bool = False) -> None:
         """End the worker (at once with `kill`), then remove what it left in its folder."""

@@ -139,8 +139,8 @@ def make_shell() -> GradingShell:
     shell = GradingShell.instance(config=config, displayhook_class=KernelDisplayHook,
                                   display_pub_class=KernelDisplayPublisher)
     # A kernel's default: figures are shown inline at the end of the cell. matplotlib_inline
-    # sets the shell up when pyplot loads it, as in ipykernel; the worker's late stage
-    # (warmup.warm_late) loads it ahead of the notebooks.
+    # sets the shell up when pyplot loads it, as in ipykernel (the worker does not preload it:
+    # warmup.NOT_PRELOADED).
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     return shell
 

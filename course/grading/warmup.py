@@ -4,10 +4,12 @@ Every learner, base and test process is a fork of the worker, so whatever the wo
 imported, parsed or warmed up here costs nothing per notebook. The worker then freezes its
 objects (`gc.freeze`) so that forked children leave the shared pages alone.
 
-In two stages, so that a cold `course grade` reaches its first notebook sooner: the worker
-says it is ready after `warm_early` (what nearly every notebook needs), and runs `warm_late`
-(matplotlib, ipywidgets, the simulator) only once it is idle (worker.LATE_STAGE_AFTER_IDLE):
-the course's notebooks draw no chart and build no widget while graded.
+It does not import matplotlib, ipywidgets or the simulator (NOT_PRELOADED: 0.6 s of CPU):
+the course's notebooks draw no chart and build no widget while graded
+(`course.learner.charts.for_reading`, the simulator behind NBGRADER_EXECUTION). A notebook
+whose code imports them imports them in its own process: the same outputs (matplotlib_inline
+sets the shell up when pyplot loads it, as in ipykernel), only slower, and its memory
+budget counts them (about 30 MB of 1024).
 """
 
 from __future__ import annotations
@@ -16,20 +18,18 @@ import os
 import shutil
 
 
-# What only some notebooks use, and what pulls matplotlib or ipywidgets in (about 0.4 s of
-# CPU): imported in the late stage, once the worker is idle.
-LATE_MODULES = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator", "PIL.Image", "PIL.ImageOps",
-                "PIL.TiffImagePlugin")
+# What pulls matplotlib or ipywidgets in, which no notebook uses while graded.
+NOT_PRELOADED = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator")
 
 
-def warm_early(shell, run_cell) -> None:
-    """Stage 1, before the worker says it is ready: what nearly every notebook needs (numpy,
-    pandas, course.learner but its simulator, the data sets) and what its first cell would
-    otherwise load (the traceback formatter, the display formatters); then reset the shell."""
+def warm(shell, run_cell) -> None:
+    """Before the worker says it is ready: what notebooks use (numpy, pandas, course.learner
+    but its simulator, the data sets) and what a first cell would otherwise load (the
+    traceback formatter, the display formatters); then reset the shell."""
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
-    warm_imports(late=False)
+    warm_imports()
     import importlib.readers  # noqa: F401
     run_cell(shell, "1 / 0", 1 << 16)
     run_cell(shell, "import pandas as pd\npd.DataFrame({'a': [1]})", 1 << 16)
@@ -37,41 +37,26 @@ def warm_early(shell, run_cell) -> None:
     shell.execution_count = 1
 
 
-def warm_late(shell) -> None:
-    """Stage 2, once the worker is idle: matplotlib with the inline backend (as a
-    kernel's `%matplotlib inline`), the widget library, the simulator. A notebook graded
-    before this stage imports them in its own process: the same outputs, only slower
-    (matplotlib_inline sets the shell up itself when pyplot loads it)."""
-    try:
-        shell.enable_matplotlib("inline")
-    except Exception:  # matplotlib missing: plots simply do not render
-        pass
-    warm_imports(late=True)
-
-
-def warm_imports(late: bool) -> None:
+def warm_imports() -> None:
     """Import what notebooks import, once, so that no learner process pays for it: the
     modules of course.learner (the one subpackage notebooks import: course code, never
-    learner code) and the widget library; the early stage leaves LATE_MODULES out."""
+    learner code), NOT_PRELOADED left out, and the data sets."""
     import importlib
     import pkgutil
 
     import course.learner
 
     # Also what the notebooks import lazily (found by comparing sys.modules after running each).
-    names = ["pandas.core.methods.to_dict"]
+    names = ["pandas.core.methods.to_dict", "PIL.Image", "PIL.ImageOps", "PIL.TiffImagePlugin"]
     names += [m.name for m in pkgutil.walk_packages(course.learner.__path__, "course.learner.")
               if not m.name.startswith("course.learner.data.make_")]  # the data sets' makers
-    names = [name for name in names if name not in LATE_MODULES]
-    if late:
-        names = list(LATE_MODULES) + names  # the rest is already there: no cost
     for name in names:
+        if name in NOT_PRELOADED:
+            continue
         try:
             importlib.import_module(name)
         except Exception:
             pass  # a module that does not import on this machine is not needed to start
-    if late:
-        return
     # Every data set parsed once here: learner, base and test processes then copy it.
     try:
         from course.learner.data import available, load
@@ -96,19 +81,6 @@ def copy_font_cache() -> None:
                 shutil.copyfile(os.path.join(folder, name), os.path.join(target, name))
     except OSError:
         pass
-
-
-def font_cache_used() -> bool:
-    """Did matplotlib find its font list in the copy (rather than scan the fonts)? Imports
-    matplotlib's font manager: asked in the late stage only."""
-    try:
-        from matplotlib import font_manager
-
-        name = f"fontlist-v{font_manager.FontManager.__version__}.json"
-        folder = os.environ.get("COURSE_GRADE_FONT_CACHE")
-        return bool(folder) and os.path.exists(os.path.join(folder, name))
-    except Exception:
-        return True  # no matplotlib: nothing to cache
 
 
 def address_space_mb() -> int:

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import select
 import shutil
 import sys
 import tempfile
@@ -33,16 +32,9 @@ import traceback
 from . import faults, logs, notebook, sandbox, testproc, warmup
 from .channel import send
 from .shell import make_shell, run_cell
-from .warmup import copy_font_cache, font_cache_used  # noqa: F401  (the worker's start-up, tested)
+from .warmup import copy_font_cache  # noqa: F401  (the worker's start-up, tested)
 
 log = logging.getLogger("course.grading.worker")  # not __name__: run as __main__
-
-# The late warm-up stage (matplotlib, ipywidgets, the simulator: 0.6 s of CPU) runs once the
-# worker has had no job for this long: the course's notebooks draw no chart and build no
-# widget while graded, so it never delays a notebook waiting to be graded; it readies the
-# worker for the next command, and for learner code that plots.
-LATE_STAGE_AFTER_IDLE = 0.25
-
 
 class Worker:
     def __init__(self, index: int):
@@ -50,7 +42,7 @@ class Worker:
         self.protocol_out = os.dup(1)
         os.dup2(2, 1)  # stray prints of the worker never corrupt the protocol
         self.shell = make_shell()
-        warmup.warm_early(self.shell, run_cell)
+        warmup.warm(self.shell, run_cell)
         sandbox.set_subreaper()
         # As root, learner code runs under a user id of its own (inside bwrap the folders it
         # needs are world-readable; outside, only if they already are).
@@ -62,29 +54,11 @@ class Worker:
         self.base_mb = warmup.address_space_mb()
         self.base: testproc.Base | None = None
         self.course_files: dict[str, str] = {}
-        self.warm = False  # the late stage (warmup.warm_late) is still to come
-        self.news: dict = {}  # said with the next answer
         # Frozen without a collection first (as Python's gc docs advise before forking: the
         # collector was off, a collection over everything would cost 0.05 s for a few hundred
         # objects): forked children then leave the shared pages alone.
         gc.freeze()
         gc.enable()  # off since main(): learner code runs with the collector, as in a kernel
-
-    def finish_warmup(self) -> None:
-        """The late stage: once no job has come for LATE_STAGE_AFTER_IDLE after an answer."""
-        started = time.perf_counter()
-        gc.disable()  # imports only: no garbage worth a collection
-        warmup.warm_late(self.shell)
-        if self.base is not None:  # forked before the late stage: the next tests get a warmer one
-            self.base.stop()
-            self.base = None
-        self.base_mb = warmup.address_space_mb()
-        self.warm = True
-        self.news["font_cache_used"] = font_cache_used()
-        gc.freeze()
-        gc.enable()
-        log.debug("worker slot %d: late warm-up in %.2f s (CPU since the worker started: %.2f s)", self.index,
-                  time.perf_counter() - started, time.process_time())
 
     def serve(self) -> None:
         send(self.protocol_out, {"ready": True, "uid_drop": self.learner_uid is not None,
@@ -103,18 +77,7 @@ class Worker:
                 result = {"id": job.get("id"), "internal_error": f"{type(exc).__name__}: {exc}",
                           "detail": traceback.format_exc()[-faults.MAX_DETAIL:]}
             log.debug("job %s: answered in %.3f s", job.get("id"), time.perf_counter() - started)
-            result.update(self.news)
-            self.news = {}
             send(self.protocol_out, result)
-            if not self.warm and self.idle(LATE_STAGE_AFTER_IDLE):
-                self.finish_warmup()
-
-    @staticmethod
-    def idle(seconds: float) -> bool:
-        """No new job within `seconds`. The pool writes a worker one job at a time, after
-        reading its last answer, so nothing waits in stdin's buffer when this is asked."""
-        ready, _, _ = select.select([sys.stdin.buffer.fileno()], [], [], seconds)
-        return not ready
 
     # -- one submission -------------------------------------------------------------
     def grade(self, job: dict) -> dict:
