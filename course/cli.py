@@ -165,13 +165,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+# Optional packages jsonschema imports for FormatChecker's formats only, which neither
+# nbformat nor nbgrader use: rfc3987_syntax builds some 35 Lark grammars when imported (2 s of
+# CPU, jsonschema issue #1428); isoduration imports arrow and dateutil (0.03 s, on the path
+# of a cold `course grade`). Nothing else of the course's imports them.
+UNUSED_FORMAT_PACKAGES = ("rfc3987_syntax", "isoduration")
+
+
 def skip_unused_imports() -> None:
-    """jsonschema, which nbformat and nbgrader import, builds some 35 Lark grammars of the
-    optional rfc3987_syntax package when it is imported: 2 s of CPU, in every command
-    (jsonschema issue #1428). They serve only FormatChecker's "iri" formats, which neither
-    nbformat nor nbgrader use; an import that fails makes jsonschema leave them out."""
+    """Make the imports of UNUSED_FORMAT_PACKAGES fail: jsonschema then leaves those formats
+    out (it imports each under `suppress(ImportError)`)."""
     if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+        for name in UNUSED_FORMAT_PACKAGES:
+            sys.modules.setdefault(name, None)
 
 
 def run() -> None:

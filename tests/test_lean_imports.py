@@ -52,7 +52,8 @@ import nbgrader
 from course.grading import prepare, record  # nbformat, nbgrader's API and preprocessors, SQLAlchemy
 from course.grading.command import ensure_assignment
 unused = ("pkg_resources", "nbgrader.server_extensions.formgrader", "nbconvert.exporters.templateexporter",
-          "nbconvert.filters", "mistune", "bs4", "bleach", "requests", "nbclient", "jupyter_client")
+          "nbconvert.filters", "mistune", "bs4", "bleach", "requests", "nbclient", "jupyter_client",
+          "lark", "arrow")  # the last two: jsonschema's optional formats (cli.skip_unused_imports)
 loaded = [m for m in unused if m in sys.modules]
 from nbgrader.apps import NbGraderAPI  # registering a new assignment still works: it imports them
 print(json.dumps({**done, "version": nbgrader.__version__, "loaded": loaded}))

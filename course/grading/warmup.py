@@ -22,13 +22,19 @@ import shutil
 NOT_PRELOADED = ("matplotlib.pyplot", "ipywidgets", "course.learner.simulator")
 
 
-def warm(shell, run_cell) -> None:
-    """Before the worker says it is ready: what notebooks use (numpy, pandas, course.learner
-    but its simulator, the data sets) and what a first cell would otherwise load (the
-    traceback formatter, the display formatters); then reset the shell."""
+def warm_first(shell) -> None:
+    """Before the worker says it is ready: what every notebook uses (IPython's shell is made,
+    numpy, pandas). The rest (`warm_rest`) waits until the first job is answered: a cold
+    `course grade` grades its first notebook sooner, and that notebook's process imports the
+    few modules it uses itself."""
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
+
+def warm_rest(shell, run_cell) -> None:
+    """After the first answer: what notebooks use (course.learner but its simulator, the
+    data sets) and what a first cell would otherwise load (the traceback formatter, the
+    display formatters); then reset the shell."""
     warm_imports()
     import importlib.readers  # noqa: F401
     run_cell(shell, "1 / 0", 1 << 16)
