@@ -22,6 +22,7 @@ from nbgrader.api import Gradebook
 from course.coursedir import assignments, run_nbgrader
 from course.grading import sandbox
 from course.grading.command import grade
+from support.processes import learner_process_running
 from support.sample_course import copy_course, db_url_of, make_course, nbgrader_autograde, scores
 
 NAMES = assignments(ROOT)
@@ -112,22 +113,6 @@ def _log_lines(course: Path) -> int:
         if (course / "autograded").is_dir() else 0
 
 
-def _submission_in_flight(root_pid: int) -> bool:
-    """A grading worker under `root_pid` has forked: a learner's notebook is being run."""
-    table = sandbox.processes()
-    parent = {pid: ppid for pid, ppid, _ in table}
-    worker = b"course.grading.worker"
-
-    def cmdline(pid: int) -> bytes:
-        try:
-            return Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return b""
-
-    return any(worker in cmdline(pid) and worker in cmdline(parent[pid])
-               for pid in sandbox.descendants(root_pid, table))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after_records", [0, 3])
 def test_killed_run_then_rerun_gives_the_same_gradebook(cohort_course, tmp_path, kill_after_records):
@@ -144,7 +129,7 @@ def test_killed_run_then_rerun_gives_the_same_gradebook(cohort_course, tmp_path,
 
     def started() -> bool:  # a condition, never a guess of how long start-up takes
         if kill_after_records == 0:
-            return _submission_in_flight(proc.pid)
+            return learner_process_running(sandbox.descendants(proc.pid, sandbox.processes()))
         return _log_lines(killed) >= kill_after_records
 
     while not started():

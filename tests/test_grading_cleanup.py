@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -23,27 +22,11 @@ from conftest import ROOT
 
 from course.coursedir import assignments
 from course.grading import pool, sandbox, service
+from support.processes import WAIT, alive, environ_of, learner_process_running, wait_for
 from support.sample_course import make_course
 
 NAME = assignments(ROOT)[0]
-WAIT = 300.0
 SERVICE_FOLDER = "svc"  # inside TMPDIR: the one thing meant to stay
-
-
-def wait_for(condition, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rpartition(")")[2].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -144,27 +127,9 @@ def test_a_service_stopped_with_sigterm_leaves_no_temporary_folder(run_factory):
 
 
 def _grading_under_way(run: Run) -> bool:
-    """A learner's notebook is running: a grading worker has forked (its child has the
-    worker's command line)."""
-    table = sandbox.processes()
-    parent = {pid: ppid for pid, ppid, _ in table}
-    worker = b"course.grading.worker"
-
-    def cmdline(pid: int) -> bytes:
-        try:
-            return Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return b""
-
-    return any(worker in cmdline(pid) and worker in cmdline(parent.get(pid, 0)) for pid, _, _ in table
-               if (run.tmp.name.encode() in _environ(pid)))
-
-
-def _environ(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/environ").read_bytes()
-    except OSError:
-        return b""
+    """A learner's notebook of this run is being graded (a worker whose environment names
+    the run's TMPDIR has forked)."""
+    return learner_process_running(lambda pid: run.tmp.name.encode() in environ_of(pid))
 
 
 @pytest.mark.slow

@@ -16,7 +16,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -24,29 +23,10 @@ from conftest import ROOT
 
 from course.coursedir import assignments, generate_assignments
 from course.grading import service
+from support.processes import WAIT, alive, wait_for
 from support.sample_course import copy_course, db_url_of, make_course, scores
 
 NAME = assignments(ROOT)[0]
-WAIT = 300.0
-
-
-def wait_for(condition, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 # -- who may use it --------------------------------------------------------------------------
