@@ -36,6 +36,7 @@ from .warmup import copy_font_cache  # noqa: F401  (the worker's start-up, teste
 
 log = logging.getLogger("course.grading.worker")  # not __name__: run as __main__
 
+
 class Worker:
     def __init__(self, index: int):
         self.index = index
