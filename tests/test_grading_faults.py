@@ -183,3 +183,79 @@ def test_verbose_shows_debug_lines_and_the_log_file_is_written(one_learner, tmp_
     assert "DEBUG" not in quiet.stderr  # without --verbose: warnings and errors only
     assert f"job {learner}/{NAME}: answered in" in elsewhere.read_text(encoding="utf-8")
     assert (course / "autograded" / "course-grade.log").read_text(encoding="utf-8") == default_log
+
+
+# A worker that never says it is ready, and whose child keeps the pipe open: only the end
+# of its process group tells a reader that it is gone.
+NEVER_READY = "import subprocess, sys; subprocess.Popen(['sleep', '600']); sys.stdin.read()"
+
+
+class NeverReadyWorker(pool.WorkerProcess):
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", NEVER_READY]
+
+
+def test_a_worker_stopped_while_it_starts_ends_its_starter_cleanly(tmp_path):
+    """The pool closes (a damaged gradebook, Ctrl-C) while its thread waits for a worker to be
+    ready: the thread ends with WorkerUnavailable, reads no closed or reused pipe, prints no
+    traceback, and nothing of the worker is left running."""
+    import gc
+    import threading
+
+    from support.processes import alive, wait_for
+
+    folder = pool.RunFolder()
+    starter_error: list[BaseException] = []
+    uncaught: list = []
+    previous_hook = threading.excepthook
+    threading.excepthook = uncaught.append
+    worker = NeverReadyWorker(0, use_bwrap=False, folder=folder)
+
+    def start():
+        try:
+            worker.start()
+        except BaseException as exc:
+            starter_error.append(exc)
+
+    thread = threading.Thread(target=start)
+    try:
+        thread.start()
+        proc = wait_for(lambda: worker.proc, "the worker process to be started")
+        wait_for(lambda: [p for p in _children(proc.pid)], "the worker's own child to be started")
+        group = proc.pid
+        del proc
+        worker.stop(kill=True)
+        gc.collect()  # the Popen object stop() let go: its pipe must not close under the reader
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the starting thread still waits for a worker that was stopped"
+    finally:
+        threading.excepthook = previous_hook
+        try:
+            os.killpg(group, 9)
+        except (OSError, NameError):
+            pass
+        folder.remove()
+    assert uncaught == []
+    assert [type(e) for e in starter_error] == [pool.WorkerUnavailable], starter_error
+    assert "stopped while it started" in str(starter_error[0])
+    wait_for(lambda: not any(alive(pid) for pid in _group_members(group)), "the worker's group to end", timeout=60)
+
+
+def _children(pid: int) -> list[int]:
+    from course.grading import sandbox
+
+    return [child for child, parent, _ in sandbox.processes() if parent == pid]
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                members.append(int(entry))
+    return members

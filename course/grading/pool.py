@@ -19,6 +19,7 @@ import os
 import queue
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -222,11 +223,15 @@ class WorkerProcess:
             env["COURSE_GRADE_FONT_CACHE"] = fonts
         else:
             build_font_cache()  # for the next start
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     env=env, start_new_session=True, close_fds=True)
+        # `proc` stays referenced here while we read: stop() from another thread (the pool
+        # closing) must not let the Popen, and so the pipe we read, be closed under us.
+        proc = self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                            env=env, start_new_session=True, close_fds=True)
         self._buffer = b""
-        line = self._readline(time.monotonic() + READY_TIMEOUT)
+        line = self._readline(proc, time.monotonic() + READY_TIMEOUT)
         self.relay_log()
+        if self.proc is not proc:
+            raise WorkerUnavailable("the grading worker was stopped while it started (the grading was ending).")
         if not line:
             self.stop()
             self.log.seek(0)
@@ -251,8 +256,8 @@ class WorkerProcess:
             self.log_seen += end
             self.sink(logs.records(data[:end], self.index))
 
-    def _readline(self, deadline: float) -> bytes | None:
-        fd = self.proc.stdout.fileno()
+    def _readline(self, proc: subprocess.Popen, deadline: float) -> bytes | None:
+        fd = proc.stdout.fileno()
         while b"\n" not in self._buffer:
             wait = deadline - time.monotonic()
             if wait <= 0:
@@ -270,15 +275,18 @@ class WorkerProcess:
     def run(self, job: dict) -> dict:
         if self.proc is None or self.proc.poll() is not None:
             self.start()
+        proc = self.proc
         cells = sum(len(nb["cells"]) for nb in job["notebooks"])
         deadline = time.monotonic() + job["timeout"] * (2 * cells + 2) + 60
         log.debug("job %s: sent to worker %d", job["id"], self.index)
         try:
-            self.proc.stdin.write(json.dumps(job).encode() + b"\n")
-            self.proc.stdin.flush()
-            line = self._readline(deadline)
-        except (BrokenPipeError, OSError):
+            proc.stdin.write(json.dumps(job).encode() + b"\n")
+            proc.stdin.flush()
+            line = self._readline(proc, deadline)
+        except (OSError, ValueError):  # ValueError: stop() closed its stdin meanwhile
             line = b""
+        if not line and self.proc is not proc:  # stopped by the pool's close: nobody waits for this
+            return {"id": job["id"], "worker_lost": "the grading was stopped while this submission was graded."}
         if not line:
             why = "stopped answering" if line is None else "stopped"
             self.stop()
@@ -295,7 +303,14 @@ class WorkerProcess:
         if proc is None:
             return
         if kill:
-            proc.kill()
+            # The whole group: what the worker started goes too, and a reader of its stdout
+            # (the pool's thread) sees the end of the pipe. Only while the worker is not yet
+            # waited for: until then its id cannot be another group's.
+            try:
+                if proc.returncode is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
         try:
             proc.stdin.close()
         except OSError:
