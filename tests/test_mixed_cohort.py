@@ -128,28 +128,3 @@ def test_the_report_comes_in_french_on_request(graded, tmp_path, monkeypatch):
     assert "Cohort report" not in page and "pass rule" not in page
     assert main(["report", "-o", str(tmp_path / "en")]) == 0  # c.Course.language: English
     assert "Cohort report" in (tmp_path / "en" / "index.html").read_text(encoding="utf-8")
-
-
-def test_every_text_the_report_plots_has_its_french():
-    """A label added to a plot in English only would show in English in the French report."""
-    import ast as python_ast
-    import inspect
-
-    from course.trainer import report
-
-    tree = python_ast.parse(inspect.getsource(report))
-    texts = set()
-    for node in python_ast.walk(tree):
-        if isinstance(node, python_ast.Call) and isinstance(node.func, python_ast.Attribute | python_ast.Name):
-            name = node.func.attr if isinstance(node.func, python_ast.Attribute) else node.func.id
-            if name in ("set_title", "set_xlabel", "set_ylabel", "annotate", "_no_data", "axvline", "bar"):
-                args = [*node.args, *(k.value for k in node.keywords if k.arg == "label")]
-                texts |= {a.value for a in args if isinstance(a, python_ast.Constant) and type(a.value) is str}
-        if isinstance(node, python_ast.Tuple) and len(node.elts) == 3 and all(
-                isinstance(e, python_ast.Constant) for e in node.elts):  # (key, label, colour) of a bar chart
-            texts.add(node.elts[1].value)
-    texts.discard("data")  # annotate's coordinate system, not a text
-    texts |= {"no graded submission yet"}  # _no_data's default
-    missing = sorted(t for t in texts if t not in report.FRENCH)
-    assert not missing, f"add these plot texts to course/trainer/report.py FRENCH: {missing}"
-    assert report.in_french("% of the 12 learners") == "% des 12 apprenants"

@@ -262,3 +262,57 @@ def test_knowledge_shares_are_what_the_learners_wrote(course):
     got = {m["assignment"]: (m["answers"], m["before"]["right"], m["after"]["right"])
            for m in course["stats"]["knowledge"]}
     assert got == expected
+
+
+def plot_texts(stats: dict, folder: Path, monkeypatch) -> set[str]:
+    """Every text the report's plots draw for `stats` once saved: titles, axis labels, tick
+    labels, legends, notes."""
+    from matplotlib.text import Text
+
+    from course.trainer import report
+
+    figures, save = [], report._save
+    monkeypatch.setattr(report, "_save", lambda fig, path: figures.append(fig) or save(fig, path))
+    folder.mkdir()
+    for plot in (report.plot_completion, report.plot_scores, report.plot_exercises, report.plot_timing,
+                 report.plot_knowledge):
+        plot(stats, folder / f"{plot.__name__}.png")
+    return {text.get_text() for fig in figures for text in fig.findobj(Text)} - {""}
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["cohort", "empty"])
+def test_a_french_reports_plots_have_no_english_left(tmp_path, monkeypatch, empty):
+    """The same cohort plotted in English and in French: no text with English words is in
+    both, apart from the module names (data) and "module" (the same word in French)."""
+    from collections import Counter
+
+    from golden.cases import CHARTER_RULES, french_cohort, knowledge_answers
+
+    from course.trainer.charter_choices import rule_counts
+    from course.trainer.report import cohort_statistics, in_language
+    from course.trainer.results import Cohort
+
+    cohort = french_cohort()
+    if empty:
+        cohort = Cohort(cohort.settings, [], [], {})
+
+    def statistics() -> dict:
+        return cohort_statistics(cohort, [] if empty else knowledge_answers(), rule_counts(6, Counter(CHARTER_RULES)))
+
+    english = plot_texts(statistics(), tmp_path / "en", monkeypatch)
+    french = plot_texts(in_language(statistics(), cohort, "fr"), tmp_path / "fr", monkeypatch)
+    modules = [m.name for m in cohort.modules]
+
+    def english_words(text: str) -> set[str]:
+        for name in modules:
+            text = text.replace(name, "")
+        return set(re.findall(r"[A-Za-z]{2,}", text)) - {"module"}
+
+    assert not {text for text in english & french if english_words(text)}
+    if empty:
+        assert {"no graded submission yet", "no hand-in times or deadlines"} <= english
+        assert {"aucun rendu corrigé pour l'instant", "ni heures de rendu ni échéances"} <= french
+    else:
+        assert {"% of the 5 learners", "pass mark", "deadline"} <= english
+        assert {"% des 5 apprenants", "seuil de validation", "échéance", "Connaissances : bonnes réponses avant et "
+                "après chaque module", "01 · Audience d'une publication"} <= french

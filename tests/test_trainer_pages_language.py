@@ -2,8 +2,10 @@
 course/templates/locale/fr.po).
 
 Each page is one template whose words go through gettext (`{{ _("...") }}`, `ngettext`,
-`pgettext`). These tests find those messages as Babel's Jinja2 extractor does, from the
-templates parsed by the environment that renders them, and check the French catalogue
+`pgettext`); the few written in Python (the report's plots and pass rule, lateness on
+feedback pages) go through the same catalogue (course.templates.Words). These tests find
+those messages as Babel's extractors do, from the templates parsed by the environment that
+renders them and from the Python of course/trainer/, and check the French catalogue
 against them, as tests/test_language.py does for the learner's messages. What the French
 pages say, word for word, is in tests/golden/fr_*.html.
 """
@@ -14,16 +16,21 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
+from babel.messages.extract import extract
+from babel.messages.pofile import read_po, write_po
 from jinja2.ext import extract_from_ast
 
 from course.config import Course
-from course.templates import FOLDER, LOCALE_DIR, environment, render, translations
+from course.trainer.feedback import _late
+from course.trainer.report import pass_rule_in
+from course.trainer.results import pass_rule
+from course.templates import FOLDER, LOCALE_DIR, Words, environment, render, translations
 
 CATALOGUE = LOCALE_DIR / "fr.po"
 TRAINER_PAGES = sorted(FOLDER.glob("*.html"))  # the learner's fragments are in charter/ and simulator/
-# Translated in code rather than in a template: the default course title on certificates.
-CODE_MESSAGES = {(None, Course.title.default_value): "course/trainer/certificates.py (course_title)"}
+TRAINER_CODE = sorted((FOLDER.parent / "trainer").glob("*.py"))
+# Translated in code from a variable, which no extractor can see: the default course title on certificates.
+VARIABLE_MESSAGES = {(None, Course.title.default_value): "course/trainer/certificates.py (course_title)"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 
 
@@ -40,8 +47,19 @@ def template_messages() -> dict[tuple, str]:
     return found
 
 
+def code_messages() -> dict[tuple, str]:
+    """The messages of course/trainer/*.py (Words(...).gettext("..."), ngettext, pgettext), as
+    Babel's Python extractor finds them, and the ones translated from a variable."""
+    found: dict[tuple, str] = {}
+    for path in TRAINER_CODE:
+        with path.open("rb") as f:
+            for line, message, _, context in extract("python", f):
+                found.setdefault((context, message), f"{path.name}:{line}")
+    return {**found, **VARIABLE_MESSAGES}
+
+
 def used_messages() -> dict[tuple, str]:
-    return {**template_messages(), **CODE_MESSAGES}
+    return {**template_messages(), **code_messages()}
 
 
 def entries(path: Path = CATALOGUE) -> dict[tuple, object]:
@@ -59,6 +77,18 @@ def test_the_trainer_pages_have_messages_to_translate():
     assert len(messages) > 70
     assert (None, "Module passed.") in messages and ("heading", "Hand-in times against the deadline") in messages
     assert any(isinstance(msgid, tuple) for _, msgid in messages)  # plurals are found too
+
+
+def test_the_messages_written_in_python_are_found():
+    messages = code_messages()
+    plurals_and_contexts = {key: where.split(":")[0] for key, where in messages.items()
+                            if key[0] == "plot" or isinstance(key[1], tuple)}
+    assert plurals_and_contexts == {
+        ("plot", "Success rate per exercise, hardest first"): "report.py",
+        (None, ("%% of the %(num)s learner", "%% of the %(num)s learners")): "report.py",
+        (None, ("%(num)s hour", "%(num)s hours")): "feedback.py"}
+    assert messages[(None, "%(days)s days")].startswith("feedback.py:")
+    assert sum(where.startswith("report.py:") for where in messages.values()) > 20
 
 
 def missing(catalogue: Path = CATALOGUE) -> dict[tuple, str]:
@@ -116,11 +146,39 @@ def test_an_unknown_language_gets_the_english_pages():
         verification="0", embedded="{}", pass_mark="80%")
 
 
-@pytest.mark.parametrize("drop", ["Module passed.", "Certificate"])
+@pytest.mark.parametrize("drop", [(None, "Module passed."), (None, "Certificate"),  # templates
+                                  (None, "pass mark"), ("plot", "Success rate per exercise, hardest first"),
+                                  (None, ("%(num)s hour", "%(num)s hours"))])  # Python
 def test_the_check_finds_a_missing_entry(tmp_path, drop):
     """The parity check above fails when an entry is taken out of the catalogue."""
-    text = CATALOGUE.read_text(encoding="utf-8")
-    cut = re.sub(rf'\nmsgid "{re.escape(drop)}"\nmsgstr "[^"]*"\n', "\n", text, count=1)
-    assert cut != text
-    (tmp_path / "fr.po").write_text(cut, encoding="utf-8")
-    assert list(missing(tmp_path / "fr.po")) == [(None, drop)]
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    context, msgid = drop
+    assert catalogue.get(msgid, context) is not None
+    catalogue.delete(msgid, context)
+    with (tmp_path / "fr.po").open("wb") as f:
+        write_po(f, catalogue)
+    assert list(missing(tmp_path / "fr.po")) == [drop]
+
+
+@pytest.mark.parametrize("language, seconds, late", [
+    ("en", 1800, "0 hours"), ("en", 3600, "1 hour"), ("en", 7200, "2 hours"), ("en", 47 * 3600, "47 hours"),
+    ("en", 48 * 3600, "2.0 days"), ("en", 3.5 * 86400, "3.5 days"),
+    ("fr", 1800, "0 heure"), ("fr", 3600, "1 heure"), ("fr", 7200, "2 heures"), ("fr", 47 * 3600, "47 heures"),
+    ("fr", 48 * 3600, "2,0 jours"), ("fr", 3.5 * 86400, "3,5 jours")])
+def test_lateness_has_the_plural_and_the_decimal_sign_of_its_language(language, seconds, late):
+    assert _late(seconds, language) == late
+
+
+def test_the_pass_rule_is_the_same_sentence_in_english_and_keeps_its_number_in_french():
+    assert pass_rule_in("en", 0.755) == pass_rule(0.755)
+    assert pass_rule_in("fr", 0.755).startswith("un module est validé avec au moins 75.5 % de ses points")
+
+
+def test_python_messages_format_as_the_templates_do():
+    words = Words("fr")
+    assert words.ngettext("%% of the %(num)s learner", "%% of the %(num)s learners", 1) == "% de 1 apprenant"
+    assert words.ngettext("%% of the %(num)s learner", "%% of the %(num)s learners", 12) == "% des 12 apprenants"
+    assert Words("en").gettext("right answers (%%)") == "right answers (%)"
+    title = "Success rate per exercise, hardest first"
+    assert words.pgettext("plot", title) != words.gettext(title)  # the plot's title is shorter than the alt text

@@ -88,6 +88,25 @@ def translations(language: str):
     return Translations(compiled)
 
 
+class Words:
+    """The trainer's words written in Python (the report's plots, the pass rule, lateness) in
+    `language`, from the same catalogue, called as the templates call theirs (newstyle): the
+    values named in the call fill the message's %(name)s, a literal % is written %%, and
+    ngettext's count is %(num)s."""
+
+    def __init__(self, language: str):
+        self._catalogue = translations(language)
+
+    def gettext(self, message: str, **values: object) -> str:
+        return self._catalogue.gettext(message) % values
+
+    def ngettext(self, singular: str, plural: str, num: int, **values: object) -> str:
+        return self._catalogue.ngettext(singular, plural, num) % {"num": num, **values}
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        return self._catalogue.pgettext(context, message) % values
+
+
 def _escaping_values(translate):
     """`translate` (an installed gettext, ngettext or pgettext) with the values put into a message
     escaped as every other value is (escape), not with markupsafe's entities."""

@@ -9,21 +9,24 @@ cells is never read into a page.
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 from pathlib import Path
 
 from ..coursedir import SOURCE_LANGUAGE, find_root, resolve_assignments
-from ..templates import render
+from ..templates import Words, render
 from .pages import write
 from .results import Cohort, Learner, Module, load_cohort
 
 
 def _late(seconds: float, language: str = SOURCE_LANGUAGE) -> str:
-    late = timedelta(seconds=round(seconds))
-    hours = late.total_seconds() / 3600
-    if language == "fr":
-        return f"{hours:.0f} heure(s)" if hours < 48 else f"{hours / 24:.1f} jours".replace(".", ",")
-    return f"{hours:.0f} hour(s)" if hours < 48 else f"{hours / 24:.1f} days"
+    """How late a hand-in was, in hours under two days, in days (one decimal) from then."""
+    from babel.numbers import get_decimal_symbol
+
+    words = Words(language)
+    hours = round(seconds) / 3600
+    if hours < 48:
+        return words.ngettext("%(num)s hour", "%(num)s hours", round(hours))
+    days = f"{hours / 24:.1f}".replace(".", get_decimal_symbol(language))
+    return words.gettext("%(days)s days", days=days)
 
 
 def feedback_page(cohort: Cohort, learner: Learner, module: Module) -> str:

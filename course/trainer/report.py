@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-from contextvars import ContextVar
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,13 +20,12 @@ from statistics import mean
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from ..config import LANGUAGES
 from ..coursedir import SOURCE_LANGUAGE, find_root
 from ..learner.language import messages as learner_messages
-from ..templates import render
+from ..templates import Words, render
 from .charter_choices import MIN_CHARTERS, chosen_rules
 from .intervals import RESAMPLES, paired_change, wilson
 from .knowledge import KnowledgeAnswer, cohort_knowledge
@@ -140,39 +137,11 @@ def cohort_statistics(cohort: Cohort, knowledge: list[KnowledgeAnswer] | None = 
             "charter_rules": chosen_rules(cohort) if charters is None else charters}
 
 
-# The report in French (`course report --language fr`): report.html in French, and every text of the
-# plots through this table as the figure is saved, so the plots need no language of their own.
-FRENCH = {
-    "no graded submission yet": "aucun rendu corrigé pour l'instant",
-    "pass mark": "seuil de validation", "auto-graded score (%)": "score vérifié automatiquement (%)",
-    "learners": "apprenants", "learners with full marks (%)": "apprenants ayant tous les points (%)",
-    "Success rate per exercise, hardest first": "Réussite par exercice, du plus difficile au plus facile",
-    "handed in": "rendus", "graded": "corrigés", "passed": "validés", "module": "module",
-    "Completion and pass rates per module": "Rendus et validations par module",
-    "no hand-in times or deadlines": "ni heures de rendu ni échéances", "deadline": "échéance",
-    "hours from the deadline (negative: before)": "heures par rapport à l'échéance (négatif : avant)",
-    "submissions": "rendus", "Hand-in times against the deadline": "Heures de rendu par rapport à l'échéance",
-    "no knowledge check answered before and after": "aucune question de connaissances répondue avant et après",
-    "before the module": "avant le module", "after the module": "après le module",
-    "right answers (%)": "bonnes réponses (%)",
-    "module (n: learners who answered before and after)": "module (n : apprenants ayant répondu avant et après)",
-    "Knowledge checks: right answers before and after each module":
-        "Connaissances : bonnes réponses avant et après chaque module",
-}
-_FRENCH_PATTERNS = ((re.compile(r"^% of the (\d+) learners$"), r"% des \1 apprenants"),)
-REPORT_LANGUAGE: ContextVar[str] = ContextVar("report_language", default=SOURCE_LANGUAGE)
-
-
-def in_french(text: str) -> str:
-    for pattern, french in _FRENCH_PATTERNS:
-        text = pattern.sub(french, text)
-    return FRENCH.get(text, text)
-
-
-def french_pass_rule(pass_mark: float) -> str:
-    return (f"un module est validé avec au moins {100 * pass_mark:.4g} % de ses points vérifiés "
-            "automatiquement ; les cellules notées à la main (réflexions écrites) sont affichées mais ne "
-            "comptent pas pour la validation")
+def pass_rule_in(language: str, pass_mark: float) -> str:
+    """The pass rule in `language` (in English: the words of results.pass_rule)."""
+    return Words(language).gettext(
+        "a module is passed with at least %(percent)s %% of its auto-graded points; manually graded cells "
+        "(written reflections) are shown but do not count towards passing", percent=f"{100 * pass_mark:.4g}")
 
 
 def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
@@ -191,22 +160,26 @@ def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
         row["title"] = module.exercise_title(exercise, language)
     for rule in stats["charter_rules"]["rules"]:  # the French the learners read in their charters
         rule["text"] = learner_messages(language).get(rule["text"], rule["text"])
-    stats["pass_rule"] = french_pass_rule(stats["pass_mark"])
+    stats["pass_rule"] = pass_rule_in(language, stats["pass_mark"])
     stats["language"] = language
     return stats
 
 
+# The plots' words go through gettext where each is written, in the report's language (in_language
+# puts it in stats), from the catalogue of the report's page: a label with a number gets the plural
+# that number needs, and tests/test_trainer_pages_language.py finds every message in this file.
+def _words(stats: dict) -> Words:
+    return Words(stats.get("language", SOURCE_LANGUAGE))
+
+
 def _save(fig: Figure, path: Path) -> str:
-    if REPORT_LANGUAGE.get() == "fr":
-        for text in fig.findobj(Text):
-            text.set_text(in_french(text.get_text()))
     FigureCanvasAgg(fig)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     return path.name
 
 
-def _no_data(ax, text: str = "no graded submission yet") -> None:
+def _no_data(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", color=GREY, transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -216,17 +189,18 @@ def plot_scores(stats: dict, path: Path) -> str:
     mods = stats["modules"]
     cols = max(1, min(3, len(mods)))
     rows = max(1, -(-len(mods) // cols))
+    words = _words(stats)
     fig = Figure(figsize=(4.2 * cols, 3 * rows))
     for i, m in enumerate(mods or [None]):
         ax = fig.add_subplot(rows, cols, i + 1)
         if m is None or not m["percents"]:
-            _no_data(ax)
+            _no_data(ax, words.gettext("no graded submission yet"))
             continue
         ax.hist(m["percents"], bins=list(range(0, 101, 10)), color="#3b6fb6", edgecolor="white")
-        ax.axvline(100 * stats["pass_mark"], color=RED, linestyle="--", label="pass mark")
+        ax.axvline(100 * stats["pass_mark"], color=RED, linestyle="--", label=words.gettext("pass mark"))
         ax.set_title(f"{m['assignment']} (n={len(m['percents'])})", fontsize=10)
-        ax.set_xlabel("auto-graded score (%)")
-        ax.set_ylabel("learners")
+        ax.set_xlabel(words.gettext("auto-graded score (%%)"))
+        ax.set_ylabel(words.gettext("learners"))
         ax.set_xlim(0, 100)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8, loc="upper left")
@@ -235,10 +209,11 @@ def plot_scores(stats: dict, path: Path) -> str:
 
 def plot_exercises(stats: dict, path: Path) -> str:
     rows = [e for e in stats["exercises"] if e["success_rate"] is not None]
+    words = _words(stats)
     fig = Figure(figsize=(9, 1.2 + 0.38 * max(1, len(rows))))
     ax = fig.add_subplot()
     if not rows:
-        _no_data(ax)
+        _no_data(ax, words.gettext("no graded submission yet"))
         return _save(fig, path)
     labels = [f"{e['assignment'][:2]} · {e['title'][:52]}" for e in rows]
     rates = [100 * e["success_rate"] for e in rows]
@@ -247,66 +222,71 @@ def plot_exercises(stats: dict, path: Path) -> str:
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.invert_yaxis()  # hardest at the top
     ax.set_xlim(0, 100)
-    ax.set_xlabel("learners with full marks (%)")
-    ax.set_title("Success rate per exercise, hardest first")
+    ax.set_xlabel(words.gettext("learners with full marks (%%)"))
+    # Shorter than the same words as the picture's alt text in report.html.
+    ax.set_title(words.pgettext("plot", "Success rate per exercise, hardest first"))
     return _save(fig, path)
 
 
 def plot_completion(stats: dict, path: Path) -> str:
     mods = stats["modules"]
+    words = _words(stats)
     fig = Figure(figsize=(max(5, 1.6 * len(mods) + 2), 3.4))
     ax = fig.add_subplot()
     if not mods or not stats["learners"]:
-        _no_data(ax)
+        _no_data(ax, words.gettext("no graded submission yet"))
         return _save(fig, path)
     width = 0.27
     xs = range(len(mods))
-    for k, (key, label, color) in enumerate([("submitted", "handed in", GREY), ("graded", "graded", "#3b6fb6"),
-                                             ("passed", "passed", GREEN)]):
+    for k, (key, label, color) in enumerate([("submitted", words.gettext("handed in"), GREY),
+                                             ("graded", words.gettext("graded"), "#3b6fb6"),
+                                             ("passed", words.gettext("passed"), GREEN)]):
         ax.bar([x + (k - 1) * width for x in xs], [100 * m[key] / stats["learners"] for m in mods],
                width, label=label, color=color)
     ax.set_xticks(list(xs), [m["assignment"][:2] for m in mods])
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel(f"% of the {stats['learners']} learners")
-    ax.set_xlabel("module")
+    ax.set_ylabel(words.ngettext("%% of the %(num)s learner", "%% of the %(num)s learners", stats["learners"]))
+    ax.set_xlabel(words.gettext("module"))
     ax.legend(fontsize=8, ncols=3, loc="upper center")
-    ax.set_title("Completion and pass rates per module")
+    ax.set_title(words.gettext("Completion and pass rates per module"))
     return _save(fig, path)
 
 
 def plot_timing(stats: dict, path: Path) -> str:
     mods = [m for m in stats["modules"] if m["hours_from_deadline"]]
+    words = _words(stats)
     fig = Figure(figsize=(8, 3.4))
     ax = fig.add_subplot()
     if not mods:
-        _no_data(ax, "no hand-in times or deadlines")
+        _no_data(ax, words.gettext("no hand-in times or deadlines"))
         return _save(fig, path)
     ax.hist([m["hours_from_deadline"] for m in mods], bins=20, stacked=True,
             label=[m["assignment"][:2] for m in mods])
     ax.axvline(0, color=RED, linestyle="--")
-    ax.annotate("deadline", (0, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
+    ax.annotate(words.gettext("deadline"), (0, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
                 textcoords="offset points", color=RED, fontsize=8)
-    ax.set_xlabel("hours from the deadline (negative: before)")
-    ax.set_ylabel("submissions")
+    ax.set_xlabel(words.gettext("hours from the deadline (negative: before)"))
+    ax.set_ylabel(words.gettext("submissions"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize=8, title="module")
-    ax.set_title("Hand-in times against the deadline")
+    ax.legend(fontsize=8, title=words.gettext("module"))
+    ax.set_title(words.gettext("Hand-in times against the deadline"))
     return _save(fig, path)
 
 
 def plot_knowledge(stats: dict, path: Path) -> str:
     """The share right before and after, per module, with 95 % Wilson intervals."""
     mods = [m for m in stats["knowledge"] if m["answers"]]
+    words = _words(stats)
     fig = Figure(figsize=(max(6.5, 1.3 * len(mods) + 2), 3.6))
     ax = fig.add_subplot()
     if not mods:
-        _no_data(ax, "no knowledge check answered before and after")
+        _no_data(ax, words.gettext("no knowledge check answered before and after"))
         return _save(fig, path)
     width = 0.38
     xs = range(len(mods))
-    for k, (phase, label, color) in enumerate([("before", "before the module", GREY),
-                                               ("after", "after the module", "#3b6fb6")]):
+    for k, (phase, label, color) in enumerate([("before", words.gettext("before the module"), GREY),
+                                               ("after", words.gettext("after the module"), "#3b6fb6")]):
         shares = [100 * m[phase]["share"] for m in mods]
         errors = [[s - 100 * m[phase]["low"] for s, m in zip(shares, mods)],
                   [100 * m[phase]["high"] - s for s, m in zip(shares, mods)]]
@@ -315,10 +295,10 @@ def plot_knowledge(stats: dict, path: Path) -> str:
     ax.set_xticks(list(xs), [f"{m['assignment'][:2]}\nn={m['learners']}" for m in mods])
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20))
-    ax.set_ylabel("right answers (%)")
-    ax.set_xlabel("module (n: learners who answered before and after)")
+    ax.set_ylabel(words.gettext("right answers (%%)"))
+    ax.set_xlabel(words.gettext("module (n: learners who answered before and after)"))
     ax.legend(fontsize=8, ncols=2, loc="upper center")
-    ax.set_title("Knowledge checks: right answers before and after each module")
+    ax.set_title(words.gettext("Knowledge checks: right answers before and after each module"))
     return _save(fig, path)
 
 
@@ -330,14 +310,6 @@ def report_html(stats: dict, images: dict[str, str], generated: str) -> str:
 def write_report(cohort: Cohort, out_dir: Path, language: str | None = None) -> Path:
     """The report in `language` (default: c.Course.language)."""
     language = language or cohort.settings.course.language
-    token = REPORT_LANGUAGE.set(language)
-    try:
-        return _write_report(cohort, out_dir, language)
-    finally:
-        REPORT_LANGUAGE.reset(token)
-
-
-def _write_report(cohort: Cohort, out_dir: Path, language: str) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stats = in_language(cohort_statistics(cohort), cohort, language)
     images = {
