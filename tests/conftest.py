@@ -14,6 +14,12 @@ from course.coursedir import assignments  # noqa: E402
 # grading service on for its own commands.
 os.environ.setdefault("COURSE_GRADE_SERVICE", "off")
 
+# Kernels that nbgrader starts for a test use Unix sockets (the reason is in this file).
+_KERNEL_CONFIG = str(Path(__file__).parent / "support" / "jupyter_config")
+if _KERNEL_CONFIG not in os.environ.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep):
+    os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (_KERNEL_CONFIG, os.environ.get("JUPYTER_CONFIG_PATH", "")) if p)
+
 ASSIGNMENTS = assignments(ROOT)
 
 

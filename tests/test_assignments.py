@@ -20,6 +20,7 @@ import pytest
 from conftest import ASSIGNMENTS, ROOT
 from harness import FRENCH_WORDS, grade_variants, wrong_learner
 from nbclient import NotebookClient
+from support.kernels import ipc_kernels
 from support.french_words import FRENCH_ANSWERS
 
 from course.coursedir import NOT_MODULE_FILES, copy_sources, module_of, source_notebook
@@ -124,7 +125,7 @@ def test_source_runs_top_to_bottom(assignment, tmp_path):
     nb = nbformat.read(src, as_version=4)
     started = time.perf_counter()
     kernel_env = {**os.environ, "TMPDIR": str(kernel_tmp)}
-    NotebookClient(nb, timeout=120, kernel_name="python3",
+    NotebookClient(nb, timeout=120, kernel_name="python3", config=ipc_kernels(),
                    resources={"metadata": {"path": str(folder)}}).execute(env=kernel_env)
     elapsed = time.perf_counter() - started
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]

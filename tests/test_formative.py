@@ -19,6 +19,7 @@ import nbformat
 import pytest
 from conftest import ASSIGNMENTS, ROOT
 from nbclient import NotebookClient
+from support.kernels import ipc_kernels
 from support.formative import first_tries, is_plain, kernel_session, module_cells, run_solved, without_colours
 from support.perturb import __file__ as PERTURB_FILE
 
@@ -127,7 +128,7 @@ def test_run_all_reaches_the_end_with_every_exercise_unanswered(assignment):
     # raises-exception: without the tag this raises CellExecutionError.
     path = next((ROOT / "release" / assignment).glob("*.ipynb"))
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
+    NotebookClient(nb, timeout=300, kernel_name="python3", config=ipc_kernels(), allow_errors=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code[-1].execution_count is not None

@@ -270,13 +270,14 @@ def test_a_french_notebook_kernel_shows_french_messages_instead_of_tracebacks(tm
     # the plain-words handler (installed only in ipykernel) speaks French too.
     import nbformat
     from nbclient import NotebookClient
+    from support.kernels import ipc_kernels
 
     cells = ['from course.learner.language import use_language; use_language("fr")\nfrom course.learner import check',
              "work_network = LinkdIn",
              'check.answered(..., "work_network")',
              "x = (1,"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+    NotebookClient(nb, timeout=120, kernel_name="python3", config=ipc_kernels(), allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = ["\n".join(o.get("traceback", [])) for c in nb.cells for o in c.outputs if o.output_type == "error"]
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", text) for text in shown]

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
+from support.kernels import ipc_kernels
 from support.french_words import FRENCH_ANSWERS, with_french
 
 from course import cells as cell_kinds
@@ -86,7 +87,7 @@ def test_module_1_refuses_a_french_label_that_lets_others_in(edition, network, l
 
 def _failed_tests(module: str, nb: nbformat.NotebookNode) -> list[str]:
     path = source_notebook(ROOT, module)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+    NotebookClient(nb, timeout=120, kernel_name="python3", config=ipc_kernels(), allow_errors=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return [cell_kinds.nbgrader_meta(c)["grade_id"] for c in nb.cells
             if cell_kinds.is_test(c) and any(o.output_type == "error" for o in c.outputs)]

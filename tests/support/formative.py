@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from support.kernels import ipc_kernels
 
 from course import cells as cell_kinds
 
@@ -94,7 +95,7 @@ class Session:
 @contextmanager
 def kernel_session(folder: Path):
     nb = nbformat.v4.new_notebook()
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", config=ipc_kernels(), allow_errors=True,
                             resources={"metadata": {"path": str(folder)}})
     with client.setup_kernel():
         yield Session(client, nb)

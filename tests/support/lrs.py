@@ -125,9 +125,10 @@ def running_lrs(folder: Path, username: str = "trainer", password: str = "a-test
             time.sleep(0.1)  # polling interval, not a wait for the machine's speed
         yield Store(f"http://127.0.0.1:{port}/xAPI", username, password, log)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        if server.returncode is None:  # once it is waited for, its group id may be another's
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
