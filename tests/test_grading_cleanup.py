@@ -73,7 +73,8 @@ class Run:
 
     def close(self) -> None:
         for pid in self.service_pids():  # a failed test still stops its service
-            if alive(pid):
+            # ...and only its service: a pid from the log may be another process's by now.
+            if alive(pid) and self.tmp.name.encode() in environ_of(pid):
                 os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
