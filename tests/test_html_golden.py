@@ -86,10 +86,12 @@ def test_the_refresh_command_runs():
 
 
 def test_a_french_certificate_issued_with_the_english_title_still_verifies(tmp_path):
-    """French certificates once showed the course's English title (it is in their signed data):
-    tests/golden/issued/ keeps one as issued then; the page it renders to is still the same."""
+    """French certificates once showed the course's English title (it is in their signed data)
+    and wrote points with a decimal point (4.5; theirs have no "numbers" key): tests/golden/issued/
+    keeps one as issued then; the page it renders to is still the same."""
     (tmp_path / SECRET_NAME).write_text(CERTIFICATE_KEY.hex() + "\n", encoding="ascii")
     issued = FOLDER / "issued" / "fr_certificate_english_title.html"
     assert "running your accounts well" in issued.read_text(encoding="utf-8")
+    assert "4.5 / 4.5" in issued.read_text(encoding="utf-8")
     ok, why = verify(issued, tmp_path)
     assert ok, why

@@ -162,17 +162,17 @@ def test_the_check_finds_a_missing_entry(tmp_path, drop):
 
 
 @pytest.mark.parametrize("language, seconds, late", [
-    ("en", 1800, "0 hours"), ("en", 3600, "1 hour"), ("en", 7200, "2 hours"), ("en", 47 * 3600, "47 hours"),
+    ("en", 1, "less than an hour"), ("en", 3599, "less than an hour"), ("en", 3600, "1 hour"), ("en", 7200, "2 hours"), ("en", 47 * 3600, "47 hours"),
     ("en", 48 * 3600, "2.0 days"), ("en", 3.5 * 86400, "3.5 days"),
-    ("fr", 1800, "0 heure"), ("fr", 3600, "1 heure"), ("fr", 7200, "2 heures"), ("fr", 47 * 3600, "47 heures"),
+    ("fr", 1800, "moins d'une heure"), ("fr", 3600, "1 heure"), ("fr", 7200, "2 heures"), ("fr", 47 * 3600, "47 heures"),
     ("fr", 48 * 3600, "2,0 jours"), ("fr", 3.5 * 86400, "3,5 jours")])
 def test_lateness_has_the_plural_and_the_decimal_sign_of_its_language(language, seconds, late):
     assert _late(seconds, language) == late
 
 
-def test_the_pass_rule_is_the_same_sentence_in_english_and_keeps_its_number_in_french():
+def test_the_pass_rule_is_the_same_sentence_in_english_and_has_a_decimal_comma_in_french():
     assert pass_rule_in("en", 0.755) == pass_rule(0.755)
-    assert pass_rule_in("fr", 0.755).startswith("un module est validé avec au moins 75.5 % de ses points")
+    assert pass_rule_in("fr", 0.755).startswith("un module est validé avec au moins 75,5 % de ses points")
 
 
 def test_python_messages_format_as_the_templates_do():

@@ -26,19 +26,27 @@ from __future__ import annotations
 import html
 import io
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 LOCALE_DIR = FOLDER / "locale"  # the trainer's pages' catalogues: <language>.po
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    """Points as people write them: 2 rather than 2.0, 1.5 stays 1.5."""
+def number(value: float | None, digits: int = 1, decimal: str = ".") -> str:
+    """Points as people write them: 2 rather than 2.0, 1.5 stays 1.5 (1,5 with decimal=",")."""
     if value is None:
         return "–"
     text = f"{value:.{digits}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", decimal)
+
+
+@cache
+def decimal_symbol(language: str) -> str:
+    """The decimal separator of `language` (CLDR, through Babel): "." in English, "," in French."""
+    from babel.numbers import get_decimal_symbol
+
+    return get_decimal_symbol(language)
 
 
 def percent(rate: float | None) -> str:
@@ -132,6 +140,7 @@ def environment(language: str | None = None):
                              extensions=extensions)
     env.filters.update(number=number, percent=percent, code_spans=code_spans, format_datetime=format_datetime)
     if language:
+        env.filters["number"] = partial(number, decimal=decimal_symbol(language))  # 1,5 in French
         # newstyle: a message is a %-format string whose values the call names (%(title)s),
         # and its literal % are written %%.
         env.install_gettext_translations(translations(language), newstyle=True)

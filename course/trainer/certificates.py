@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..coursedir import SOURCE_LANGUAGE, CourseError, find_root
 from ..templates import render as render_template
-from ..templates import translations
+from ..templates import decimal_symbol, translations
 from .pages import write
 from .results import Cohort, load_cohort
 from .secret import course_secret, keyed_hash
@@ -59,6 +59,9 @@ def certificate_data(cohort: Cohort, learner_id: str, issued: date, title: str) 
             "learner_name": learner.name, "modules": modules, "date": issued.isoformat()}
     if language != SOURCE_LANGUAGE:
         data["language"] = language  # signed with the rest: --verify renders the same page
+        # Numbers as the language writes them (1,5 points, 80 %). Signed too: certificates
+        # issued before this key existed have none, and --verify writes their numbers as issued.
+        data["numbers"] = language
     if cohort.pass_mark != EARLIER_PASS_MARK:
         data["pass_mark"] = cohort.pass_mark  # signed with the rest: --verify shows it as issued
     return data
@@ -71,9 +74,14 @@ def render(data: dict, verification: str) -> str:
     embedded = embedded.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # Markup: safe as it is inside <script> (see above), and HTML-escaping it would change
     # the JSON that --verify reads back.
+    from babel.numbers import format_percent
+
+    mark = data.get("pass_mark", EARLIER_PASS_MARK)
+    numbers = data.get("numbers")
     return render_template("certificate.html", data.get("language", SOURCE_LANGUAGE), data=data,
                            verification=verification, embedded=Markup(embedded),
-                           pass_mark=f"{data.get('pass_mark', EARLIER_PASS_MARK):.0%}")
+                           decimal=decimal_symbol(numbers or SOURCE_LANGUAGE),
+                           pass_mark=format_percent(mark, locale=numbers) if numbers else f"{mark:.0%}")
 
 
 def write_certificates(cohort: Cohort, out_dir: Path, issued: date | None = None,

@@ -12,20 +12,20 @@ import argparse
 from pathlib import Path
 
 from ..coursedir import SOURCE_LANGUAGE, find_root, resolve_assignments
-from ..templates import Words, render
+from ..templates import Words, decimal_symbol, render
 from .pages import write
 from .results import Cohort, Learner, Module, load_cohort
 
 
 def _late(seconds: float, language: str = SOURCE_LANGUAGE) -> str:
     """How late a hand-in was, in hours under two days, in days (one decimal) from then."""
-    from babel.numbers import get_decimal_symbol
-
     words = Words(language)
     hours = round(seconds) / 3600
+    if hours < 1:  # rather than "0 hours"
+        return words.gettext("less than an hour")
     if hours < 48:
         return words.ngettext("%(num)s hour", "%(num)s hours", round(hours))
-    days = f"{hours / 24:.1f}".replace(".", get_decimal_symbol(language))
+    days = f"{hours / 24:.1f}".replace(".", decimal_symbol(language))
     return words.gettext("%(days)s days", days=days)
 
 

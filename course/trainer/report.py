@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator
 from ..config import LANGUAGES
 from ..coursedir import SOURCE_LANGUAGE, find_root
 from ..learner.language import messages as learner_messages
-from ..templates import Words, render
+from ..templates import Words, decimal_symbol, render
 from .charter_choices import MIN_CHARTERS, chosen_rules
 from .intervals import RESAMPLES, paired_change, wilson
 from .knowledge import KnowledgeAnswer, cohort_knowledge
@@ -141,7 +141,8 @@ def pass_rule_in(language: str, pass_mark: float) -> str:
     """The pass rule in `language` (in English: the words of results.pass_rule)."""
     return Words(language).gettext(
         "a module is passed with at least %(percent)s %% of its auto-graded points; manually graded cells "
-        "(written reflections) are shown but do not count towards passing", percent=f"{100 * pass_mark:.4g}")
+        "(written reflections) are shown but do not count towards passing",
+        percent=f"{100 * pass_mark:.4g}".replace(".", decimal_symbol(language)))
 
 
 def in_language(stats: dict, cohort: Cohort, language: str) -> dict:
