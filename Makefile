@@ -118,7 +118,7 @@ $(HUB_STAMP): hub/package.json hub/package-lock.json
 hub-deps: $(HUB_STAMP)
 
 hub: $(STAMP) $(HUB_STAMP)
-	$(BIN)/python hub/trial.py --learners $(or $(LEARNERS),3)
+	$(BIN)/python hub/trial.py --learners $(or $(LEARNERS),3) $(if $(IDLE_MINUTES),--idle-minutes $(IDLE_MINUTES))
 
 hub-remove: $(STAMP)
 	$(BIN)/python hub/trial.py --remove --learners $(or $(LEARNERS),3)

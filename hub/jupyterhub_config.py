@@ -58,7 +58,6 @@ c.Spawner.args = shlex.split(os.environ.get("COURSE_HUB_SINGLEUSER_ARGS", ""))
 # A busy machine starts a server slowly; the hub waits this long before giving up.
 c.Spawner.start_timeout = int(os.environ.get("COURSE_HUB_START_TIMEOUT", "300"))
 c.Spawner.http_timeout = int(os.environ.get("COURSE_HUB_START_TIMEOUT", "300"))
-# Idle servers are not stopped here; a company hub adds jupyterhub-idle-culler (docs/deploy.md).
 
 
 def learner_or_trainer(spawner):
@@ -82,8 +81,52 @@ def learner_or_trainer(spawner):
 
 c.Spawner.pre_spawn_hook = learner_or_trainer
 
+# Services that drive the hub through its API, each with a role of its own.
+services = []
+roles = []
+
 # An API token with the admin role, for scripts that drive the hub (the end-to-end test,
 # benchmarks/bench_hub_trial.py): set COURSE_HUB_ADMIN_TOKEN to enable it.
 if os.environ.get("COURSE_HUB_ADMIN_TOKEN"):
-    c.JupyterHub.services = [{"name": "course-admin", "api_token": os.environ["COURSE_HUB_ADMIN_TOKEN"]}]
-    c.JupyterHub.load_roles = [{"name": "admin", "services": ["course-admin"]}]
+    services.append({"name": "course-admin", "api_token": os.environ["COURSE_HUB_ADMIN_TOKEN"]})
+    roles.append({"name": "admin", "services": ["course-admin"]})
+
+
+def whole_number(variable: str, default: int, least: int = 0) -> int:
+    """The variable's whole number; otherwise the hub stops, saying which variable to fix."""
+    text = os.environ.get(variable, "").strip() or str(default)
+    if not (text.isdigit() and int(text) >= least):
+        raise SystemExit(f"{variable}={text!r} is not a whole number of {least} or more: fix it, or unset it "
+                         f"for the default ({default}).")
+    return int(text)
+
+
+# How often the hub reads each server's last activity from the proxy (JupyterHub's 300 s).
+c.JupyterHub.last_activity_interval = whole_number("COURSE_HUB_ACTIVITY_SECONDS", 300, least=1)
+# An idle server (no request from its browser tab, no running cell) keeps ~155 MB and its
+# kernels (50-137 MB each) until stopped: jupyterhub-idle-culler stops it after
+# COURSE_HUB_IDLE_MINUTES (default 60; 0: never). COURSE_HUB_IDLE_SECONDS, when set, wins
+# (the tests' short idle time). Only servers stop: the accounts and their files stay.
+IDLE_SECONDS = (whole_number("COURSE_HUB_IDLE_SECONDS", 0) if os.environ.get("COURSE_HUB_IDLE_SECONDS")
+                else 60 * whole_number("COURSE_HUB_IDLE_MINUTES", 60))
+if IDLE_SECONDS:
+    # The hub learns of activity only every last_activity_interval (plus the server's 30 s
+    # websocket ping): a shorter idle time would stop people at work.
+    if IDLE_SECONDS <= c.JupyterHub.last_activity_interval + 30:
+        shortest = (c.JupyterHub.last_activity_interval + 30) // 60 + 1
+        raise SystemExit(f"The idle time ({IDLE_SECONDS} s) must be longer than the hub's activity interval "
+                         f"plus 30 s ({c.JupyterHub.last_activity_interval + 30} s), or learners at work would "
+                         f"be stopped: set COURSE_HUB_IDLE_MINUTES to {shortest} or more (0 turns the culler off).")
+    # Checked every tenth of the idle time: a server stops at most 10 % later than due.
+    cull_every = whole_number("COURSE_HUB_CULL_EVERY_SECONDS", max(1, IDLE_SECONDS // 10), least=1)
+    services.append({"name": "idle-culler",
+                     "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_SECONDS}",
+                                 f"--cull-every={cull_every}",
+                                 # no idle_culler_config.py from the working folder
+                                 "--config="]})
+    # The scopes its README lists; no admin:users, so it cannot remove accounts (no --cull-users).
+    roles.append({"name": "idle-culler", "services": ["idle-culler"],
+                  "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]})
+
+c.JupyterHub.services = services
+c.JupyterHub.load_roles = roles

@@ -256,6 +256,12 @@ def hub_command() -> list[str]:
     return [str(VENV_BIN / "jupyterhub"), "-f", str(HUB / "jupyterhub_config.py")]
 
 
+def idle_minutes(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes (0 turns the idle culler off)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="hub/trial.py", description="Run the course on a JupyterHub on this machine, for a trial: "
@@ -269,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gradebook-url", help="the gradebook's database URL (postgresql+psycopg://...); "
                         "default: SQLite in the course folder")
     parser.add_argument("--port", type=int, default=8000, help="the hub's port (default 8000)")
+    parser.add_argument("--idle-minutes", type=idle_minutes, default=None, metavar="MINUTES",
+                        help="stop a person's server after this many minutes without activity (their files "
+                        "stay; a running notebook's kernel stops); 0: never (default: COURSE_HUB_IDLE_MINUTES, "
+                        "or 60)")
     parser.add_argument("--remove", action="store_true", help="remove the trial's accounts and stop")
     args = parser.parse_args(argv)
     names = [f"{PREFIX}learner{i}" for i in range(1, args.learners + 1)]
@@ -290,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Open http://127.0.0.1:{args.port}/ and log in as {trial.trainer.name} (the trainer: Nbgrader > "
           f"Formgrader) or a learner; passwords in {passwords}.\nCtrl-C stops the hub; "
           f"`make hub-remove` removes the accounts.", flush=True)
-    env = trial.environment(args.port, args.port + 81, args.port + 1)
+    idle = {} if args.idle_minutes is None else {"COURSE_HUB_IDLE_MINUTES": str(args.idle_minutes)}
+    env = trial.environment(args.port, args.port + 81, args.port + 1, idle)
     hub = subprocess.Popen(hub_command(), env=env, cwd=args.state)
     try:
         return hub.wait()

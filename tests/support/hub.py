@@ -156,8 +156,9 @@ def account_names(tag: str, roles: list[str]) -> list[str]:
 
 @contextmanager
 def course_hub(tmp: Path, learners: list[str], trainer: str, gradebook_url: str | None = None,
-               singleuser_args: str = ""):
-    """A running hub with these accounts; everything removed at the end."""
+               singleuser_args: str = "", extra_env: dict | None = None):
+    """A running hub with these accounts; everything removed at the end. `extra_env`: more
+    COURSE_HUB_* settings for hub/jupyterhub_config.py."""
     require_hub_tools()
     trial = None
     process = None
@@ -166,7 +167,8 @@ def course_hub(tmp: Path, learners: list[str], trainer: str, gradebook_url: str 
         trial = hub_trial.set_up(tmp / "state", tmp / "exchange", learners, trainer, gradebook_url=gradebook_url)
         port, token = free_port(), secrets.token_hex(24)
         env = trial.environment(port, free_port(), free_port(),
-                                {"COURSE_HUB_ADMIN_TOKEN": token, "COURSE_HUB_SINGLEUSER_ARGS": singleuser_args})
+                                {"COURSE_HUB_ADMIN_TOKEN": token, "COURSE_HUB_SINGLEUSER_ARGS": singleuser_args,
+                                 **(extra_env or {})})
         log_path = tmp / "jupyterhub.log"
         log = open(log_path, "w")
         process = subprocess.Popen(hub_trial.hub_command(), env=env, cwd=trial.state, stdout=log,
