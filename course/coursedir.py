@@ -160,8 +160,20 @@ def run_nbgrader(args: list[str], course_dir: Path, config_from: Path,
     proc = subprocess.run(cmd, cwd=course_dir, capture_output=True, text=True, env=tool_env())
     if proc.returncode != 0:
         raise CourseError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n"
-                          + (proc.stderr or proc.stdout)[-4000:])
+                          + failure_output(proc.stderr or proc.stdout))
     return proc
+
+
+def failure_output(output: str, limit: int = 4000) -> str:
+    """The end of a failed tool's output, and the error lines cut off before it: a kernel
+    that dies writes its own error (e.g. "ZMQError: Address already in use") long before
+    nbgrader's traceback ends."""
+    if len(output) <= limit:
+        return output
+    earlier = [line.strip() for line in output[:-limit].splitlines()
+               if "Error" in line or "ERROR" in line or "Killed" in line][-10:]
+    head = "Earlier error lines:\n" + "\n".join(earlier) + "\n" if earlier else ""
+    return head + "[...]\n" + output[-limit:]
 
 
 def stubs_in(config, language: str):

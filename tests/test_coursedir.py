@@ -54,3 +54,15 @@ def test_generate_assignments_says_what_nbgrader_found_wrong(tmp_path):
     assert message.startswith("`nbgrader generate_assignment no-such-module` failed:")
     assert "No notebooks were matched" in message
     assert "Traceback" not in message
+
+
+def test_a_failed_tool_s_error_keeps_the_error_lines_cut_off_before_its_end():
+    from course.coursedir import failure_output
+
+    kernel = "zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:40123')"
+    output = "\n".join(["[Autograde] starting", kernel] + [f"  File 'x.py', line {i}" for i in range(400)]
+                       + ["RuntimeError: Kernel died before replying to kernel_info"])
+    shown = failure_output(output, limit=500)
+    assert kernel in shown and shown.endswith("RuntimeError: Kernel died before replying to kernel_info")
+    assert "line 10'" not in shown  # the middle is left out
+    assert failure_output("short", limit=500) == "short"
