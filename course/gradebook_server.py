@@ -7,7 +7,9 @@ Two runs that look at the same moment both insert; PostgreSQL makes the second o
 a unique constraint, and nbgrader gives up. So each of those steps takes a PostgreSQL
 advisory lock first: the second run waits for the first to commit, then finds the row.
 
-- the tables and the course row: a lock held while nbgrader's Gradebook opens the database;
+- the tables and the course rows: a lock held while nbgrader's Gradebook opens the database
+  (the course's row, and the "default_course" row that nbgrader's generate_assignment would
+  otherwise add later, outside any lock, whichever module it adds: `make_shared_rows`);
 - a module's notebook and cells (`course grade` adding a module nbgrader has not seen): a
   lock per module, held from looking for it until nbgrader's generate_assignment is done;
 - a learner's rows (student, submission, grades): a transaction-level lock per learner,
@@ -36,12 +38,28 @@ def lock_key(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+# nbgrader's generate_assignment opens the gradebook once without a course id (its SaveCells
+# preprocessor): that looks up, then inserts, a course row of this id.
+NBGRADER_DEFAULT_COURSE = "default_course"
+
+
+def is_server(db_url: str) -> bool:
+    return db_url.startswith("postgresql")
+
+
+def make_shared_rows(gradebook, db_url: str) -> None:
+    """Add, under the schema lock, the rows two runs adding different modules would both
+    insert: the course row generate_assignment looks for. Nothing on SQLite."""
+    if is_server(db_url):
+        gradebook.check_course(NBGRADER_DEFAULT_COURSE)
+
+
 @contextmanager
 def held(db_url: str, *parts: str) -> Iterator[None]:
     """Hold the lock named by `parts` (("schema",) or ("assignment", course_id, name)) for
     the `with` block, on a connection of its own: the block may commit and roll back its
     gradebook session freely. Nothing on SQLite."""
-    if not db_url.startswith("postgresql"):
+    if not is_server(db_url):
         yield
         return
     engine = create_engine(db_url, poolclass=NullPool)

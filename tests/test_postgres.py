@@ -247,6 +247,27 @@ def _grading_log_problems(folder: Path) -> list[str]:
             for line in log.read_text(encoding="utf-8").splitlines() if "internal_error" in line]
 
 
+def test_adding_a_module_inserts_no_row_another_run_could_insert_too(postgres_server, tmp_path):
+    """Two runs adding different modules each run nbgrader's generate_assignment under their
+    own module's lock: it must find every shared row (the courses) already there, made under
+    the schema lock when the gradebook was opened; else both insert it and one fails on a
+    unique constraint (seen in CI: "duplicate key value violates unique constraint course_pkey")."""
+    from course.grading.command import ensure_assignment
+    from course.grading.record import GradebookWriter
+
+    url = postgres_server.url("shared_rows")
+    folder = cohort_course(tmp_path / "course", url, enrolled=False)
+    os.environ["PATH"] = tool_env()["PATH"]
+    writer = GradebookWriter(load(folder))
+    try:
+        before = _rows(url)["courses"]
+        ensure_assignment(writer.settings, NAMES[0], writer)
+        assert writer.gb.find_assignment(NAMES[0]).notebooks, "the module was not added: nothing tested"
+        assert _rows(url)["courses"] == before
+    finally:
+        writer.close()
+
+
 @pytest.mark.parametrize("split", ["same modules", "one module each"])
 def test_two_grade_runs_at_once_leave_one_consistent_gradebook(split, postgres_server, sqlite_graded, tmp_path):
     """Two trainers grade into one new PostgreSQL gradebook at the same moment, both

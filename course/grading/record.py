@@ -29,7 +29,7 @@ from nbgrader.preprocessors import IgnorePattern, LimitOutput
 from .. import cells as cell_kinds
 from ..config import Settings
 from ..coursedir import tool_env
-from ..gradebook_server import held, lock_for_transaction
+from ..gradebook_server import held, lock_for_transaction, make_shared_rows
 from ..nbgrader_adapter import (SharedAssignLatePenalties, SharedSaveAutoGrades, defer_commits, named_rows,
                                 restore_commits, session)
 from .logs import printable
@@ -54,6 +54,7 @@ class GradebookWriter:
         warnings.filterwarnings("ignore", category=SAWarning)
         with held(settings.db_url, "schema"):  # another run may be creating the same tables
             self.gb = Gradebook(settings.db_url, settings.course_id)
+            make_shared_rows(self.gb, settings.db_url)
         self._real = defer_commits(self.gb)
 
     def commit(self):
